@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto'
+import { type EventPayload, type InngestFunction, Middleware, NonRetriableError } from 'inngest'
+
+// In-process dispatch: when no Inngest server is configured (mode.ts), every event sent with
+// `inngest.send()` or `step.sendEvent()` runs the matching functions inside this process through
+// `@inngest/test`'s InngestTestEngine, i.e. the SDK's own execution engine: step bodies really
+// run, with the same memoization and replay as under Inngest. What it does not have, by design:
+// retries, durability, flow control (concurrency, throttle, rate limit, debounce, batching,
+// idempotency), cron, `if` trigger expressions, sleeps, waits and invokes. The startup banner
+// (mode.ts) says so; the refusal to run in production without an explicit opt-in lives there too.
+//
+// Invariants:
+// - `send()` resolves before any run starts (as with Inngest, which only accepts the event).
+// - Every run is tracked until it settles, so `drainLocalRuns()` can await all of them,
+//   including runs started by events that other runs send (nested fan-out).
+// - A run never rejects: its error is logged and returned as a `failed` outcome.
+
+export type LocalRunError = { name: string; message: string; stack?: string }
+
+type LocalRunBase = {
+  runId: string
+  functionId: string
+  eventName: string
+  eventId: string
+  /** The function whose `step.sendEvent` started this run, if any. */
+  sentBy: string | null
+  durationMs: number
+}
+
+export type LocalRunOutcome =
+  | (LocalRunBase & { status: 'completed'; output: unknown })
+  | (LocalRunBase & { status: 'failed'; error: LocalRunError })
+
+export type LoadFunctions = () => Promise<readonly InngestFunction.Any[]>
+
+export type LocalDispatchLogger = Pick<Console, 'info' | 'error'>
+
+type InFlightRun = { functionId: string; eventName: string; startedAt: number; settled: Promise<LocalRunOutcome> }
+
+// Held on globalThis: Next.js dev may evaluate this module more than once (one copy per
+// bundle), and a drain must see the runs of every copy. Settled outcomes wait in `unclaimed`
+// for the next drain; capped so a long-running dev server that never drains stays bounded.
+const UNCLAIMED_CAP = 1_000
+type Registry = { inFlight: Map<string, InFlightRun>; unclaimed: LocalRunOutcome[] }
+const holder = globalThis as typeof globalThis & { __churnlessLocalRuns?: Registry }
+holder.__churnlessLocalRuns ??= { inFlight: new Map(), unclaimed: [] }
+const registry = holder.__churnlessLocalRuns
+
+// Step kinds that only an Inngest server can complete (it resumes the run later, or makes the
+// call itself). Under the test engine they never resolve and the run would hang silently.
+const UNSUPPORTED_STEPS: Record<string, string> = {
+  sleep: 'step.sleep / step.sleepUntil',
+  waitForEvent: 'step.waitForEvent',
+  waitForSignal: 'step.waitForSignal',
+  invoke: 'step.invoke',
+  fetch: 'step.fetch',
+  'ai.infer': 'step.ai.infer',
+}
+
+export function createLocalDispatchMiddleware({
+  loadFunctions,
+  logger = console,
+}: {
+  /** The same list `serve()` gets. A function, so the list can be imported lazily (see client.ts). */
+  loadFunctions: LoadFunctions
+  logger?: LocalDispatchLogger
+}): Middleware.Class {
+  return class LocalDispatchMiddleware extends Middleware.BaseMiddleware {
+    readonly id = 'churnless:local-dispatch'
+
+    // Replaces the HTTP call to Inngest: `next()` is deliberately never called.
+    override async wrapSendEvent({ events, fn }: Middleware.WrapSendEventArgs) {
+      const functions = await loadFunctions()
+      const sentBy = fn ? fn.id() : null
+      const ids: string[] = []
+      for (const sent of events) {
+        const eventId = sent.id ?? randomUUID()
+        ids.push(eventId)
+        // Through JSON, as over the wire: functions see exactly what Inngest would hand them.
+        const received = JSON.parse(JSON.stringify({ ...sent, id: eventId, ts: sent.ts ?? Date.now() })) as EventPayload
+        for (const target of functions) {
+          const trigger = findTrigger(target, sent.name)
+          if (trigger) startRun({ target, trigger, event: received, sentBy, logger })
+        }
+      }
+      return { ids }
+    }
+
+    // Sees every step when the engine discovers it, before it is reported to a server: the
+    // place to fail a run that would otherwise wait forever for a server to resume it.
+    override transformStepInput(arg: Middleware.TransformStepInputArgs): Middleware.TransformStepInputArgs {
+      const unsupported = UNSUPPORTED_STEPS[String(arg.stepInfo.stepType)]
+      if (unsupported) {
+        throw new NonRetriableError(
+          `${unsupported} ("${arg.stepOptions.id}") needs an Inngest server; the in-process dispatch cannot ` +
+            'resume a run later. Run `npm run dev:inngest` and start the app with INNGEST_DEV=1.',
+        )
+      }
+      return arg
+    }
+  }
+}
+
+/**
+ * Waits until no local run is in flight (runs started meanwhile by fan-out included) and
+ * returns the outcomes settled since the previous drain. Rejects if runs are still going after
+ * `timeoutMs`, naming them. Use it in tests after sending, and on graceful shutdown.
+ */
+export async function drainLocalRuns({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<LocalRunOutcome[]> {
+  const deadline = Date.now() + timeoutMs
+  while (registry.inFlight.size > 0) {
+    const pending = [...registry.inFlight.values()].map((run) => run.settled)
+    const remaining = deadline - Date.now()
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = await Promise.race([
+      Promise.all(pending).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), Math.max(remaining, 0))
+      }),
+    ])
+    clearTimeout(timer)
+    if (timedOut) {
+      const stuck = [...registry.inFlight.values()]
+        .map((run) => `${run.functionId} (${run.eventName}, running ${Date.now() - run.startedAt} ms)`)
+        .join(', ')
+      throw new Error(`Local Inngest runs still in flight after ${timeoutMs} ms: ${stuck}`)
+    }
+  }
+  return registry.unclaimed.splice(0)
+}
+
+/** How many local runs are in flight right now (for health output and shutdown logs). */
+export function countLocalRunsInFlight(): number {
+  return registry.inFlight.size
+}
+
+type Trigger = { event?: unknown; if?: string }
+
+function findTrigger(fn: InngestFunction.Any, eventName: string): Trigger | undefined {
+  const triggers = (fn.opts.triggers ?? []) as Trigger[]
+  return triggers.find((trigger) => {
+    // `{ event: 'name' }`, `{ event: eventType(...) }` and a bare `eventType(...)` (whose
+    // `event` is its name) all end up here; cron triggers have no `event`.
+    const name =
+      typeof trigger.event === 'string' ? trigger.event : (trigger.event as { name?: string } | undefined)?.name
+    if (!name) return false
+    return name === eventName || (name.endsWith('*') && eventName.startsWith(name.slice(0, -1)))
+  })
+}
+
+function startRun({
+  target,
+  trigger,
+  event,
+  sentBy,
+  logger,
+}: {
+  target: InngestFunction.Any
+  trigger: Trigger
+  event: EventPayload
+  sentBy: string | null
+  logger: LocalDispatchLogger
+}) {
+  const runId = randomUUID()
+  const functionId = target.id()
+  const base = { runId, functionId, eventName: event.name, eventId: event.id ?? runId, sentBy }
+  const startedAt = Date.now()
+
+  const settled = (async (): Promise<LocalRunOutcome> => {
+    // Let `send()` return first, as it would with an Inngest server.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    try {
+      if (trigger.if) {
+        throw new Error(
+          `trigger condition \`if: ${trigger.if}\` cannot be evaluated by the in-process dispatch; use a real Inngest (npm run dev:inngest)`,
+        )
+      }
+      // Loaded on first use so deployments with an Inngest server never load the test engine.
+      const { InngestTestEngine } = await import('@inngest/test')
+      const engine = new InngestTestEngine({
+        function: target,
+        events: [event],
+        // The default wraps every step tool in a recording spy; we want the plain tools.
+        transformCtx: (ctx) => ctx,
+      })
+      const run = await engine.execute()
+      if (run.error !== undefined) return { ...base, durationMs: Date.now() - startedAt, status: 'failed', error: toRunError(run.error) }
+      return { ...base, durationMs: Date.now() - startedAt, status: 'completed', output: run.result }
+    } catch (error) {
+      return { ...base, durationMs: Date.now() - startedAt, status: 'failed', error: toRunError(error) }
+    }
+  })().then((outcome) => {
+    report(outcome, logger)
+    registry.inFlight.delete(runId)
+    registry.unclaimed.push(outcome)
+    if (registry.unclaimed.length > UNCLAIMED_CAP) registry.unclaimed.splice(0, registry.unclaimed.length - UNCLAIMED_CAP)
+    return outcome
+  })
+
+  registry.inFlight.set(runId, { functionId, eventName: event.name, startedAt, settled })
+}
+
+function report(outcome: LocalRunOutcome, logger: LocalDispatchLogger) {
+  const what = `${outcome.functionId} ← ${outcome.eventName}${outcome.sentBy ? ` (sent by ${outcome.sentBy})` : ''}`
+  if (outcome.status === 'completed') {
+    logger.info(`[inngest:local] ✓ ${what} in ${outcome.durationMs} ms`)
+  } else {
+    logger.error(
+      `[inngest:local] ✗ ${what} failed (no retries in-process): ${outcome.error.name}: ${outcome.error.message}` +
+        (outcome.error.stack ? `\n${outcome.error.stack}` : ''),
+    )
+  }
+}
+
+// The engine hands back errors serialized ({ name, message, stack }), thrown ones are Errors.
+function toRunError(error: unknown): LocalRunError {
+  if (error && typeof error === 'object' && 'message' in error) {
+    const { name, message, stack } = error as { name?: unknown; message?: unknown; stack?: unknown }
+    return {
+      name: typeof name === 'string' ? name : 'Error',
+      message: String(message),
+      ...(typeof stack === 'string' && { stack }),
+    }
+  }
+  return { name: 'Error', message: String(error) }
+}

@@ -1,0 +1,58 @@
+// The embedded PostgreSQL (scripts/embedded-db.mjs): data survives a restart, and the clear
+// failures when the port or the data folder is taken.
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import { startEmbeddedDb } from './embedded-db.mjs'
+import { pgFieldsFromUrl } from './lib/pg-url.mjs'
+import { queryOnce } from './lib/wasm-schema-engine.mjs'
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'churnless-embedded-'))
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+describe('startEmbeddedDb', () => {
+  test('data written before stop() is there after a restart on the same folder', { timeout: 60_000 }, async () => {
+    const dataDir = path.join(tmp, 'persist')
+    const first = await startEmbeddedDb({ dataDir, port: 0 })
+    expect(first.url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/)
+    await queryOnce(pgFieldsFromUrl(first.url), `create table note (body text); insert into note values ('kept across restarts')`)
+    await first.stop()
+
+    const second = await startEmbeddedDb({ dataDir, port: 0 })
+    try {
+      const { rows } = await queryOnce(pgFieldsFromUrl(second.url), 'select body from note')
+      expect(rows).toEqual([{ body: 'kept across restarts' }])
+    } finally {
+      await second.stop()
+    }
+    expect(fs.existsSync(`${dataDir}.lock`)).toBe(false)
+  })
+
+  test('a port taken by another program fails fast with what to do', async () => {
+    const blocker = net.createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const { port } = blocker.address() as net.AddressInfo
+    try {
+      const attempt = startEmbeddedDb({ dataDir: path.join(tmp, 'blocked'), port })
+      await expect(attempt).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use by another program`)
+      await expect(startEmbeddedDb({ dataDir: path.join(tmp, 'blocked'), port })).rejects.toThrow(/EMBEDDED_DB_PORT|DATABASE_URL/)
+      expect(fs.existsSync(`${path.join(tmp, 'blocked')}.lock`)).toBe(false)
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve))
+    }
+  })
+
+  test('a data folder in use by a live process is refused; a stale lock is taken over', { timeout: 60_000 }, async () => {
+    const dataDir = path.join(tmp, 'locked')
+    fs.writeFileSync(`${dataDir}.lock`, String(process.ppid)) // a process that is certainly alive
+    await expect(startEmbeddedDb({ dataDir, port: 0 })).rejects.toThrow(`already in use by process ${process.ppid}`)
+
+    fs.writeFileSync(`${dataDir}.lock`, '2147483646') // no such process
+    const db = await startEmbeddedDb({ dataDir, port: 0 })
+    expect(fs.readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid))
+    await db.stop()
+    await db.stop() // idempotent
+  })
+})

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// `npm run dev` / `npm start`: the embedded defaults (database, secrets, migrations), then Next.js.
+// Usage: node scripts/run.mjs dev|start        PORT (default 3000) is the app's port.
+import { createRequire } from 'node:module'
+import { launch } from './lib/launcher.mjs'
+import { PROJECT_ROOT } from './lib/prisma-cli.mjs'
+
+const mode = process.argv[2]
+if (mode !== 'dev' && mode !== 'start') {
+  console.error('Usage: node scripts/run.mjs dev|start')
+  process.exit(2)
+}
+
+const port = process.env.PORT || '3000'
+const nextCli = createRequire(import.meta.url).resolve('next/dist/bin/next')
+const code = await launch({ cwd: PROJECT_ROOT, command: [process.execPath, nextCli, mode, '--port', port] })
+process.exit(code)
