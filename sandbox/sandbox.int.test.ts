@@ -1,0 +1,416 @@
+// The sandbox over real HTTP, through the unmodified official SDK.
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Stripe from 'stripe'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { F2_PERMISSIONS, type Resource, type RunningSandbox, startSandbox } from './index'
+
+let sb: RunningSandbox
+const CUSTOMERS = 400
+
+function client(key: string, extra: Partial<Stripe.StripeConfig> = {}): Stripe {
+  const url = new URL(sb.url)
+  return new Stripe(key, { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries: 0, ...extra })
+}
+
+async function errorOf(p: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await p
+  } catch (err) {
+    return err as Stripe.errors.StripeError
+  }
+  throw new Error('expected the request to fail')
+}
+
+beforeAll(async () => {
+  sb = await startSandbox({ customers: CUSTOMERS, seed: 3, delivery: { retryBaseMs: 30, maxAttempts: 3 } })
+})
+afterAll(async () => {
+  await sb?.close()
+})
+
+describe('lists', () => {
+  it('auto-paginates exactly N customers, no duplicate or gap, while customers are created', async () => {
+    const stripe = client(sb.secretKey)
+    const before = sb.sandbox.getAccount(sb.accountId)?.account.customers.all.items.map((c) => c.id) ?? []
+    const seen: string[] = []
+    let created = 0
+    for await (const customer of stripe.customers.list({ limit: 100 })) {
+      seen.push(customer.id)
+      if (seen.length % 90 === 0) {
+        await stripe.customers.create({ email: `new${created}@example.com` })
+        created += 1
+      }
+    }
+    expect(created).toBeGreaterThan(0)
+    expect(seen.length).toBe(before.length)
+    expect(new Set(seen).size).toBe(seen.length)
+    expect(new Set(seen)).toEqual(new Set(before))
+  })
+
+  it('created ranges partition the set', async () => {
+    const stripe = client(sb.secretKey)
+    const all = await stripe.subscriptions.list({ status: 'all', limit: 100 }).autoPagingToArray({ limit: 10_000 })
+    const times = all.map((s) => s.created).sort((a, b) => a - b)
+    const t1 = times[Math.floor(times.length / 3)] as number
+    const t2 = times[Math.floor((2 * times.length) / 3)] as number
+    const parts = await Promise.all([
+      stripe.subscriptions.list({ status: 'all', limit: 100, created: { lt: t1 } }).autoPagingToArray({ limit: 10_000 }),
+      stripe.subscriptions.list({ status: 'all', limit: 100, created: { gte: t1, lt: t2 } }).autoPagingToArray({ limit: 10_000 }),
+      stripe.subscriptions.list({ status: 'all', limit: 100, created: { gte: t2 } }).autoPagingToArray({ limit: 10_000 }),
+    ])
+    const ids = parts.flat().map((s) => s.id)
+    expect(ids.length).toBe(all.length)
+    expect(new Set(ids)).toEqual(new Set(all.map((s) => s.id)))
+    expect(parts.every((p) => p.length > 0)).toBe(true)
+  })
+
+  it('lists newest first, rejects a bad limit, and hides ended subscriptions by default', async () => {
+    const stripe = client(sb.secretKey)
+    const page = await stripe.invoices.list({ limit: 100 })
+    const created = page.data.map((i) => i.created)
+    expect(created).toEqual([...created].sort((a, b) => b - a))
+    expect(page.has_more).toBe(true)
+    const err = await errorOf(stripe.customers.list({ limit: 101 }))
+    expect(err.statusCode).toBe(400)
+    expect(err.param).toBe('limit')
+    const active = await stripe.subscriptions.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })
+    expect(active.some((s) => s.status === 'canceled')).toBe(false)
+    const canceled = await stripe.subscriptions.list({ status: 'canceled', limit: 100 })
+    expect(canceled.data.length).toBeGreaterThan(0)
+    expect(canceled.data.every((s) => s.status === 'canceled' && s.canceled_at !== null)).toBe(true)
+  })
+
+  it('expands on lists', async () => {
+    const stripe = client(sb.secretKey)
+    const subs = await stripe.subscriptions.list({ limit: 5, expand: ['data.customer', 'data.items.data.price.product'] })
+    const sub = subs.data[0] as Stripe.Subscription
+    expect(typeof sub.customer).toBe('object')
+    expect((sub.customer as Stripe.Customer).object).toBe('customer')
+    expect(((sub.items.data[0] as Stripe.SubscriptionItem).price.product as Stripe.Product).object).toBe('product')
+    const customers = await stripe.customers.list({ limit: 20, expand: ['data.invoice_settings.default_payment_method'] })
+    const withCard = customers.data.find((c) => c.invoice_settings.default_payment_method)
+    expect(((withCard as Stripe.Customer).invoice_settings.default_payment_method as Stripe.PaymentMethod).card?.last4).toMatch(/^\d{4}$/)
+    const discounted = await stripe.subscriptions.list({ status: 'all', limit: 100, expand: ['data.discounts'] }).autoPagingToArray({ limit: 1000 })
+    const discount = discounted.flatMap((s) => s.discounts).find((d) => typeof d === 'object') as Stripe.Discount
+    expect(discount.object).toBe('discount')
+    expect(['FOREVER20', 'HALF3MONTHS']).toContain(discount.source.coupon)
+    const invoices = await stripe.invoices.list({ limit: 3, expand: ['data.customer'] })
+    expect(((invoices.data[0] as Stripe.Invoice).customer as Stripe.Customer).id).toMatch(/^cus_/)
+  })
+
+  it('filters invoices by subscription and events by type', async () => {
+    const stripe = client(sb.secretKey)
+    const sub = (await stripe.subscriptions.list({ limit: 1, status: 'active' })).data[0] as Stripe.Subscription
+    const invoices = await stripe.invoices.list({ subscription: sub.id, limit: 100 })
+    expect(invoices.data.length).toBeGreaterThan(0)
+    expect(invoices.data.every((i) => i.parent?.subscription_details?.subscription === sub.id)).toBe(true)
+    const events = await stripe.events.list({ types: ['invoice.paid', 'charge.failed'], limit: 100 })
+    expect(events.data.length).toBeGreaterThan(0)
+    expect(events.data.every((e) => e.type === 'invoice.paid' || e.type === 'charge.failed')).toBe(true)
+  })
+})
+
+describe('keys and permissions', () => {
+  const probes: Record<string, { resource: Resource; level: 'read' | 'write'; call: (s: Stripe) => Promise<unknown> }> = {
+    charges: { resource: 'charge', level: 'read', call: (s) => s.charges.list({ limit: 1 }) },
+    customers: { resource: 'customer', level: 'read', call: (s) => s.customers.list({ limit: 1 }) },
+    events: { resource: 'event', level: 'read', call: (s) => s.events.list({ limit: 1 }) },
+    'checkout sessions': { resource: 'checkout_session', level: 'read', call: (s) => s.checkout.sessions.list({ limit: 1 }) },
+    invoices: { resource: 'invoice', level: 'read', call: (s) => s.invoices.list({ limit: 1 }) },
+    prices: { resource: 'plan', level: 'read', call: (s) => s.prices.list({ limit: 1 }) },
+    subscriptions: { resource: 'subscription', level: 'read', call: (s) => s.subscriptions.list({ limit: 1 }) },
+    'webhook endpoints': {
+      resource: 'webhook',
+      level: 'write',
+      call: (s) => s.webhookEndpoints.create({ url: 'http://127.0.0.1:9/none', enabled_events: ['customer.created'] }),
+    },
+    products: { resource: 'product', level: 'read', call: (s) => s.products.list({ limit: 1 }) },
+  }
+
+  it('the F2 restricted key passes every probe', async () => {
+    const stripe = client(sb.restrictedKey)
+    for (const probe of Object.values(probes)) await probe.call(stripe)
+    expect(sb.restrictedKey).toMatch(/^rk_test_/)
+  })
+
+  it.each(Object.entries(probes))('without %s: 403 naming the permission', async (_name, probe) => {
+    const permissions = { ...F2_PERMISSIONS }
+    delete permissions[probe.resource]
+    const key = sb.control.createKey(permissions)
+    const err = await errorOf(probe.call(client(key)))
+    expect(err).toBeInstanceOf(Stripe.errors.StripePermissionError)
+    expect(err.statusCode).toBe(403)
+    expect(err.type).toBe('StripePermissionError')
+    expect(err.message).toContain(`'rak_${probe.resource}_${probe.level}'`)
+    expect(err.message).toContain(sb.accountId)
+    expect(err.message).not.toContain(key)
+  })
+
+  it('expanding a resource the key may not read is a 403 too', async () => {
+    const key = sb.control.createKey({ subscription: 'read' })
+    const err = await errorOf(client(key).subscriptions.list({ limit: 1, expand: ['data.customer'] }))
+    expect(err.statusCode).toBe(403)
+    expect(err.message).toContain('rak_customer_read')
+  })
+
+  it('revoked key: 401 api_key_expired; unknown key: 401; publishable key refused', async () => {
+    const key = sb.control.createKey({ customer: 'read' })
+    await client(key).customers.list({ limit: 1 })
+    sb.control.revokeKey(key)
+    const revoked = await errorOf(client(key).customers.list({ limit: 1 }))
+    expect(revoked).toBeInstanceOf(Stripe.errors.StripeAuthenticationError)
+    expect(revoked.statusCode).toBe(401)
+    expect(revoked.code).toBe('api_key_expired')
+    const unknown = await errorOf(client('sk_test_51nope000000000000000000').customers.list())
+    expect(unknown.statusCode).toBe(401)
+    expect(unknown.code).not.toBe('api_key_expired')
+    const publishable = await errorOf(client(sb.publishableKey).customers.list())
+    expect(publishable.statusCode).toBe(401)
+    expect(publishable.message).toContain('publishable API key')
+  })
+
+  it('revokes a key after N requests (fault switch)', async () => {
+    const key = sb.control.createKey({ customer: 'read' })
+    sb.control.revokeKeyAfter(key, 2)
+    const stripe = client(key)
+    await stripe.customers.list({ limit: 1 })
+    await stripe.customers.list({ limit: 1 })
+    const err = await errorOf(stripe.customers.list({ limit: 1 }))
+    expect(err.code).toBe('api_key_expired')
+  })
+})
+
+describe('faults', () => {
+  it('answers 429 with Stripe-Rate-Limited-Reason beyond the configured rate', async () => {
+    const other = sb.createAccount({ customers: 5, seed: 9 })
+    other.control.setFaults({ rateLimit: 10 })
+    const stripe = client(other.secretKey)
+    const results = await Promise.allSettled(Array.from({ length: 40 }, () => stripe.customers.list({ limit: 1 })))
+    const limited = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as Stripe.errors.StripeError)
+    expect(limited.length).toBeGreaterThanOrEqual(20)
+    expect(limited.length).toBeLessThanOrEqual(30)
+    expect(limited.every((e) => e.statusCode === 429 && e.code === 'rate_limit')).toBe(true)
+    expect(limited[0]?.headers?.['stripe-rate-limited-reason']).toBe('global-rate')
+    // Another account's budget is untouched: limits are per account.
+    await client(sb.secretKey).customers.list({ limit: 1 })
+    other.control.setFaults({ rateLimit: 1, lockTimeoutRate: 1 })
+    const burst = await Promise.allSettled(Array.from({ length: 5 }, () => stripe.customers.list({ limit: 1 })))
+    const lock = burst.find((r) => r.status === 'rejected') as PromiseRejectedResult
+    expect((lock.reason as Stripe.errors.StripeError).code).toBe('lock_timeout')
+    expect((lock.reason as Stripe.errors.StripeError).headers?.['stripe-should-retry']).toBe('true')
+  })
+
+  it('random 5xx carry Stripe-Should-Retry', async () => {
+    const other = sb.createAccount({ customers: 5, seed: 10 })
+    other.control.setFaults({ errorRate: 1 })
+    const err = await errorOf(client(other.secretKey).customers.list())
+    expect([500, 502, 503]).toContain(err.statusCode)
+    expect(err.headers?.['stripe-should-retry']).toBe('true')
+  })
+})
+
+describe('webhooks and lifecycle', () => {
+  let receiver: Server
+  let receiverUrl = ''
+  const received: { body: string; signature: string }[] = []
+  let failFirst = false
+  const attempts = new Map<string, number>()
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8')
+        const id = (JSON.parse(body) as { id: string }).id
+        const n = (attempts.get(id) ?? 0) + 1
+        attempts.set(id, n)
+        received.push({ body, signature: String(req.headers['stripe-signature']) })
+        res.writeHead(failFirst && n === 1 ? 500 : 200).end()
+      })
+    })
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()))
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+  })
+  afterAll(() => new Promise<void>((r) => receiver.close(() => r())))
+
+  async function endpoint(stripe: Stripe): Promise<string> {
+    const created = await stripe.webhookEndpoints.create({ url: receiverUrl, enabled_events: ['*'] })
+    expect(created.secret).toMatch(/^whsec_/)
+    const again = await stripe.webhookEndpoints.retrieve(created.id)
+    expect(again.secret).toBeUndefined()
+    return created.secret as string
+  }
+
+  it('delivers signed events in Stripe order, verifiable with constructEvent, and retries non-2xx', async () => {
+    const acct = sb.createAccount({ customers: 30, seed: 11 })
+    const stripe = client(acct.secretKey)
+    const secret = await endpoint(stripe)
+    received.length = 0
+    failFirst = true
+    const { customer, events: createdEvents } = acct.control.createCustomer({ email: 'Trial.User@Example.com', name: 'Trial User' })
+    const trial = acct.control.startTrial(customer)
+    const converted = acct.control.convertTrial(trial.subscription)
+    await acct.control.webhooksIdle()
+    failFirst = false
+    const expected = [...createdEvents, ...trial.events, ...converted.events]
+    const deliveries = received.map((r) => stripe.webhooks.constructEvent(r.body, r.signature, secret))
+    // Every event arrived twice: a 500, then the retry.
+    for (const id of expected) expect(deliveries.filter((e) => e.id === id).length).toBe(2)
+    const types = (ids: string[]) => ids.map((id) => deliveries.find((e) => e.id === id)?.type)
+    expect(types(createdEvents)).toEqual(['customer.created', 'payment_method.attached', 'customer.updated'])
+    expect(types(trial.events)).toEqual([
+      'customer.subscription.created',
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+    ])
+    expect(types(converted.events)).toEqual([
+      'customer.subscription.updated',
+      'invoice.created',
+      'invoice.finalized',
+      'charge.succeeded',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+    ])
+    const update = deliveries.find((e) => e.id === converted.events[0]) as Stripe.CustomerSubscriptionUpdatedEvent
+    expect(update.data.object.status).toBe('active')
+    expect(update.data.previous_attributes?.status).toBe('trialing')
+    const listed = await stripe.events.retrieve(converted.events[0] as string)
+    expect(listed.type).toBe('customer.subscription.updated')
+    expect((listed.data.object as Stripe.Subscription).status).toBe('active')
+  })
+
+  it('fail, recover, cancel at period end, refund, change email and delete produce the right events and state', async () => {
+    const acct = sb.createAccount({ customers: 10, seed: 12 })
+    const stripe = client(acct.secretKey)
+    const price = (await stripe.prices.list({ lookup_keys: ['proMonthly'] })).data.find((p) => p.lookup_key === 'proMonthly') as Stripe.Price
+    const { customer, subscription } = acct.control.createCustomer({ email: 'payer@example.com', price: price.id })
+    const sub = subscription as string
+    expect((await stripe.subscriptions.retrieve(sub)).status).toBe('active')
+
+    const failed = acct.control.failPayment(sub)
+    const failedTypes = await Promise.all(failed.events.map(async (id) => (await stripe.events.retrieve(id)).type))
+    // Renewal, then the declined charge, then the status change and the customer's delinquency.
+    expect(failedTypes).toEqual([
+      'customer.subscription.updated',
+      'invoice.created',
+      'invoice.finalized',
+      'charge.failed',
+      'invoice.payment_failed',
+      'customer.subscription.updated',
+      'customer.updated',
+    ])
+    expect((await stripe.subscriptions.retrieve(sub)).status).toBe('past_due')
+    expect((await stripe.customers.retrieve(customer)) as Stripe.Customer).toMatchObject({ delinquent: true })
+
+    acct.control.recoverPayment(sub)
+    expect((await stripe.subscriptions.retrieve(sub)).status).toBe('active')
+
+    const scheduled = acct.control.cancel(sub, true)
+    const scheduledEvent = await stripe.events.retrieve(scheduled.events[0] as string)
+    expect(scheduledEvent.data.previous_attributes).toMatchObject({ cancel_at_period_end: false })
+    const current = await stripe.subscriptions.retrieve(sub)
+    expect(current.cancel_at_period_end).toBe(true)
+    const periodEnd = current.items.data[0]?.current_period_end as number
+    const advanced = acct.control.advanceClock(periodEnd - acct.control.now() + 10)
+    const advancedEvents = await Promise.all(advanced.events.map((id) => stripe.events.retrieve(id)))
+    // Other subscriptions renew on the way; this one ends instead of renewing.
+    expect(advancedEvents.some((e) => e.type === 'invoice.created')).toBe(true)
+    const mine = advancedEvents.filter((e) => (e.data.object as { id: string }).id === sub)
+    expect(mine.map((e) => e.type)).toEqual(['customer.subscription.deleted'])
+    const ended = await stripe.subscriptions.retrieve(sub)
+    expect(ended.status).toBe('canceled')
+    expect(ended.canceled_at).not.toBeNull()
+
+    const charge = (await stripe.charges.list({ customer, limit: 1 })).data[0] as Stripe.Charge
+    await stripe.refunds.create({ charge: charge.id, amount: 100 })
+    const refunded = await stripe.charges.retrieve(charge.id)
+    expect(refunded.amount_refunded).toBe(100)
+    expect(refunded.refunded).toBe(false)
+
+    const changed = acct.control.changeEmail(customer, 'new@example.com')
+    const emailEvent = await stripe.events.retrieve(changed.events[0] as string)
+    expect(emailEvent.data.previous_attributes).toEqual({ email: 'payer@example.com' })
+
+    const deleted = acct.control.deleteCustomer(customer)
+    expect((await stripe.events.retrieve(deleted.events.at(-1) as string)).type).toBe('customer.deleted')
+    const gone = await stripe.customers.retrieve(customer)
+    expect(gone.deleted).toBe(true)
+    const remaining = await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: 1000 })
+    expect(remaining.some((c) => c.id === customer)).toBe(false)
+  })
+
+  it('drops and duplicates deliveries when told to; dropped events stay in the Events API', async () => {
+    const acct = sb.createAccount({ customers: 5, seed: 13 })
+    const stripe = client(acct.secretKey)
+    const secret = await endpoint(stripe)
+    received.length = 0
+    acct.control.setFaults({ duplicateRate: 1 })
+    const dup = acct.control.createCustomer({ email: 'dup@example.com', card: false })
+    await acct.control.webhooksIdle()
+    expect(received.length).toBe(2 * dup.events.length)
+    for (const r of received) stripe.webhooks.constructEvent(r.body, r.signature, secret)
+
+    received.length = 0
+    acct.control.setFaults({ duplicateRate: 0, dropRate: 1 })
+    const dropped = acct.control.createCustomer({ email: 'lost@example.com', card: false })
+    await acct.control.webhooksIdle()
+    expect(received.length).toBe(0)
+    const lost = await stripe.events.list({ delivery_success: false, limit: 100 })
+    expect(lost.data.map((e) => e.id)).toContain(dropped.events[0])
+    expect(lost.data.map((e) => e.id)).not.toContain(dup.events[0])
+  })
+
+  it('the CLI prints the contract JSON as its first stdout line', async () => {
+    const { spawn } = await import('node:child_process')
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--customers', '20', '--seed', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        let buffer = ''
+        child.stdout.on('data', (c: Buffer) => {
+          buffer += c.toString('utf8')
+          const nl = buffer.indexOf('\n')
+          if (nl >= 0) resolve(buffer.slice(0, nl))
+        })
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)))
+      })
+      const info = JSON.parse(first) as Record<string, string>
+      expect(Object.keys(info)).toEqual(expect.arrayContaining(['url', 'accountId', 'secretKey', 'restrictedKey', 'controlUrl']))
+      const url = new URL(info.url as string)
+      const stripe = new Stripe(info.restrictedKey as string, { host: url.hostname, port: Number(url.port), protocol: 'http' })
+      expect((await stripe.customers.list({ limit: 100 })).data.length).toBe(20)
+      expect((await errorOf(stripe.paymentMethods.list({ customer: 'cus_x' }))).statusCode).toBe(403)
+    } finally {
+      child.kill('SIGTERM')
+    }
+  })
+
+  it('the control API creates accounts and keys over HTTP', async () => {
+    const res = await fetch(`${sb.controlUrl}/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customers: 20, seed: 5, name: 'Wizard' }),
+    })
+    expect(res.status).toBe(201)
+    const created = (await res.json()) as { accountId: string; secretKey: string; restrictedKey: string; publishableKey: string }
+    expect(created.restrictedKey).toMatch(/^rk_test_/)
+    const account = await client(created.secretKey).accounts.retrieveCurrent()
+    expect(account.id).toBe(created.accountId)
+    const keyRes = await fetch(`${sb.controlUrl}/accounts/${created.accountId}/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ permissions: ['rak_customer_read'] }),
+    })
+    const { key } = (await keyRes.json()) as { key: string }
+    expect((await client(key).customers.list({ limit: 100 })).data.length).toBe(20)
+    const err = await errorOf(client(key).invoices.list())
+    expect(err.message).toContain('rak_invoice_read')
+    await fetch(`${sb.controlUrl}/keys/revoke`, { method: 'POST', body: JSON.stringify({ key }) })
+    expect((await errorOf(client(key).customers.list())).code).toBe('api_key_expired')
+  })
+})
