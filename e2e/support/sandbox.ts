@@ -1,0 +1,50 @@
+import { expect, type Page } from '@playwright/test'
+// The Stripe sandbox that the app under test starts beside itself (STRIPE_SANDBOX=1), reached
+// through its control API, the way a developer would create accounts and keys for trying things.
+export const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 12112)
+export const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
+
+async function control<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${sandboxUrl}/_sandbox${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`)
+  return (await res.json()) as T
+}
+
+export type SandboxAccount = { accountId: string; secretKey: string; publishableKey: string; restrictedKey: string }
+
+export const createSandboxAccount = (customers = 20, seed = Date.now() % 1e6) => control<SandboxAccount>('/accounts', { customers, seed, name: 'E2E Co' })
+
+export const createSandboxKey = (accountId: string, permissions: string[]) => control<{ key: string }>(`/accounts/${accountId}/keys`, { permissions }).then((r) => r.key)
+
+export const createSandboxCustomer = (accountId: string, customer: { email: string; name: string; metadata?: Record<string, string> }) =>
+  control<{ customer: string }>(`/accounts/${accountId}/customers`, customer).then((r) => r.customer)
+
+/** Runs the wizard with "Try with a sandbox account" and "Import all"; returns the new connection. */
+export async function connectSandboxAccount(page: Page) {
+  await page.goto('/settings/stripe')
+  await page.getByRole('link', { name: 'Connect Stripe' }).click()
+  await page.getByRole('button', { name: 'Try with a sandbox account' }).click()
+  await expect(page.getByTestId('permission-customers_read')).toContainText('Granted')
+  await page.getByRole('button', { name: 'Continue to field mapping' }).click()
+  await page.getByRole('button', { name: 'Save mapping and continue' }).click()
+  await expect(page.getByRole('heading', { name: 'What should Churnless import?' })).toBeVisible()
+  await page.getByLabel('Import all existing customers').check()
+  await page.getByRole('button', { name: 'Finish and connect' }).click()
+  await expect(page).toHaveURL(/\/settings\/stripe(\/[\w-]+)?$/)
+  const { connections } = (await (await page.request.get('/api/stripe/connections')).json()) as { connections: { id: string; accountId: string; status: string }[] }
+  expect(connections).toHaveLength(1)
+  return connections[0]!
+}
+
+/** Waits until the connection's import has finished: contacts derived, run recorded, connection active. */
+export async function waitForImport(page: Page, connectionId: string) {
+  await expect
+    .poll(
+      async () => {
+        const body = (await (await page.request.get('/api/stripe/connections')).json()) as { connections: { id: string; status: string }[] }
+        return body.connections.find((c) => c.id === connectionId)?.status
+      },
+      { timeout: 240_000, intervals: [1_000, 2_000, 5_000], message: 'the import finishes (connection active)' },
+    )
+    .toBe('active')
+}

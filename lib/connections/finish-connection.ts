@@ -1,0 +1,74 @@
+import type Stripe from 'stripe'
+import { z } from 'zod'
+import { AppError } from '../errors'
+import { permissionSpecs } from '../stripe/permissions'
+import { churnlessEndpointMetadata, handledStripeEvents } from '../stripe/webhook-events'
+import { type ConnectionDeps, getConnectionOrThrow, stripeForConnection } from './connection-deps'
+
+export const finishConnectionSchema = z.object({
+  connectionId: z.string().min(1),
+  importChoice: z.enum(['all', 'changes_only'], 'Choose whether to import existing customers or only changes from now on.'),
+})
+
+const requiredIds = new Set(permissionSpecs.filter((p) => p.level === 'required').map((p) => p.id))
+
+export type ConnectionConnectedEvent = { name: 'stripe/connection.connected'; data: { connectionId: string; workspaceId: string; importChoice: 'all' | 'changes_only' } }
+
+
+/** Stripe cannot deliver to a machine it cannot reach: live keys need a public APP_URL. */
+export function isPubliclyReachable(appUrl: string): boolean {
+  const host = new URL(appUrl).hostname
+  return !(host === 'localhost' || host.endsWith('.localhost') || /^127\.|^10\.|^192\.168\.|^172\.(1[6-9]|2\d|3[01])\.|^\[?::1\]?$/.test(host))
+}
+
+export function webhookUrlFor(appUrl: string, connectionId: string) {
+  return new URL(`/api/webhooks/stripe/${connectionId}`, appUrl).toString()
+}
+
+/**
+ * Wizard step 3: create our webhook endpoint in the connected account (subscribed to exactly the
+ * events we handle, tagged as ours), store its signing secret sealed, record the import choice,
+ * and announce the connection so the sync can start.
+ */
+export async function finishConnection(
+  deps: ConnectionDeps & { appUrl: string; emit: (event: ConnectionConnectedEvent) => Promise<unknown> },
+  args: { workspaceId: string; connectionId: string; importChoice: 'all' | 'changes_only' },
+) {
+  const connection = await getConnectionOrThrow(deps.db, args.workspaceId, args.connectionId)
+  if (connection.status !== 'draft') throw new AppError('conflict', 'This connection is already set up.')
+  const permissions = z.array(z.object({ id: z.string(), status: z.string() })).parse(connection.permissions)
+  if (permissions.some((p) => requiredIds.has(p.id) && p.status !== 'granted')) {
+    throw new AppError('invalid_input', 'A required permission is still missing. Add it to the key in Stripe and check again.')
+  }
+
+  const url = webhookUrlFor(deps.appUrl, connection.id)
+  let endpoint: Stripe.WebhookEndpoint | undefined
+  let webhookWarning: string | undefined
+  if (connection.mode === 'live' && !isPubliclyReachable(deps.appUrl)) {
+    webhookWarning = `Stripe cannot reach ${deps.appUrl} from the internet, so live updates are off. Expose Churnless with a tunnel and set APP_URL to its public address, or forward events with \`stripe listen --forward-to ${url}\`.`
+  } else {
+    endpoint = await stripeForConnection(deps, connection).webhookEndpoints.create({
+      url,
+      enabled_events: [...handledStripeEvents],
+      description: 'Churnless: keeps contacts, segments and automations in sync',
+      metadata: churnlessEndpointMetadata(connection.id),
+    })
+  }
+
+  const hasPrimary = await deps.db.stripeConnection.count({ where: { workspaceId: args.workspaceId, isPrimary: true } })
+  const updated = await deps.db.stripeConnection.update({
+    where: { id: connection.id },
+    data: {
+      status: 'waiting_to_sync',
+      importChoice: args.importChoice,
+      connectedAt: (deps.now ?? (() => new Date()))(),
+      isPrimary: hasPrimary === 0,
+      mapping: connection.mapping ?? undefined,
+      webhookEndpointId: endpoint?.id ?? null,
+      webhookSecretSealed: endpoint?.secret ? deps.box.seal(endpoint.secret) : null,
+      webhookUrl: endpoint ? url : null,
+    },
+  })
+  await deps.emit({ name: 'stripe/connection.connected', data: { connectionId: updated.id, workspaceId: updated.workspaceId, importChoice: args.importChoice } })
+  return { connectionId: updated.id, webhookWarning }
+}

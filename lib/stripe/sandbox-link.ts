@@ -1,0 +1,36 @@
+import { z } from 'zod'
+
+// "Try with a sandbox account": the local Stripe sandbox (sandbox/) creates an account with
+// sample data and a restricted key, and the wizard then runs its normal path against it.
+// It is offered when STRIPE_SANDBOX_URL is set (npm run dev sets it) and, in production
+// builds, only with STRIPE_SANDBOX_ENABLED=1.
+
+export function sandboxUrl(source: Record<string, string | undefined> = process.env): string | null {
+  const url = source.STRIPE_SANDBOX_URL
+  if (!url) return null
+  if (source.NODE_ENV === 'production' && source.STRIPE_SANDBOX_ENABLED !== '1') return null
+  return url
+}
+
+const createdAccountSchema = z.object({ accountId: z.string(), restrictedKey: z.string().startsWith('rk_test_') })
+
+/** Asks the sandbox for a fresh account with sample customers; returns its restricted key. */
+export async function createSandboxAccount(baseUrl: string, args: { name: string; customers: number; seed: number }) {
+  const res = await fetch(new URL('/_sandbox/accounts', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(args),
+  }).catch(() => null)
+  if (!res?.ok) throw new Error(`The Stripe sandbox at ${baseUrl} did not answer (${res?.status ?? 'no connection'}). Restart \`npm run dev\`.`)
+  return createdAccountSchema.parse(await res.json())
+}
+
+/**
+ * Where a pasted key lives: with the sandbox enabled, a test-mode key the sandbox recognises is
+ * used against it (so sandbox keys can be pasted like real ones); everything else goes to Stripe.
+ */
+export async function apiBaseForKey(key: string, base: string | null = sandboxUrl()): Promise<string | null> {
+  if (!base || !/^(rk|sk)_test_/.test(key.trim())) return null
+  const res = await fetch(new URL('/v1/account', base), { headers: { authorization: `Bearer ${key.trim()}` } }).catch(() => null)
+  return res && res.status !== 401 ? base : null
+}
