@@ -1,0 +1,25 @@
+import { fetchStreamPages } from '@/lib/sync/backfill/fetch-stream-pages'
+import { inngest } from '../client'
+import { backfillContactsRequested, backfillStreamRequested } from '../events'
+import { backfillDeps, pagesPerRun } from '@/lib/sync/backfill/app-deps'
+
+// Fetches a bounded number of pages of one stream (each checkpointed in sync_streams), then
+// chains the next run with the same stream id, so no run grows hundreds of steps. The stream
+// that ends the run starts the contact recompute. Concurrency per connection bounds the
+// parallel ranges; the request budget (in the database) bounds the rate across all of them.
+export const fetchBackfillStream = inngest.createFunction(
+  {
+    id: 'fetch-backfill-stream',
+    retries: 5,
+    triggers: [backfillStreamRequested],
+    concurrency: [{ key: 'event.data.connectionId', limit: 4 }],
+  },
+  async ({ event, step }) => {
+    const outcome = await step.run('fetch-pages', () => fetchStreamPages(backfillDeps(), { streamId: event.data.streamId, maxPages: pagesPerRun() }))
+    if (outcome.status === 'more') await step.sendEvent('continue-stream', backfillStreamRequested.create(event.data))
+    if (outcome.isRunEndClaimed) {
+      await step.sendEvent('recompute-contacts', backfillContactsRequested.create({ connectionId: event.data.connectionId, runId: event.data.runId, afterCustomerId: null }))
+    }
+    return outcome
+  },
+)

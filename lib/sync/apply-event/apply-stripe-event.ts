@@ -1,0 +1,164 @@
+import type Stripe from 'stripe'
+import type { Db } from '../../db'
+import { describeStripeEvent, type FeedItem } from '../../feed/describe-event'
+import { type RecordedBillingEvent, recordBillingEvents } from '../../feed/record-billing-events'
+import { createdAtOf, stripeEventEnvelopeSchema } from '../../webhooks/event-envelope'
+import type { BundlePrice, BundleSubscription } from '../customer-bundle'
+import { type MirrorObject, type MirrorRow, readMirror, writeMirror } from '../mirror-write'
+import { computeMrr } from '../mrr'
+import { recomputeContacts } from '../recompute-contacts'
+import { deriveLifecycleEvents, type SubscriptionState } from './derive-lifecycle'
+import { handlerFor } from './handlers'
+import type { EventHandler } from './types'
+
+// Applies one stored Stripe event (F13): object → mirror under the newer-wins guard (re-fetching
+// the truth from Stripe on a same-second tie, an apparent regression or a thin event), contacts
+// recomputed with the identity rules (lib/sync/recompute-contacts), feed items written once per
+// (connection, event, type), and the stored event marked processed or failed. What to announce
+// (contact/updated, billing/event.recorded) is returned for the Inngest function to send.
+
+export type ApplyDeps = {
+  db: Db
+  /** A Stripe client for the connection; only called when the truth must be fetched. */
+  stripeFor: (connection: { keySealed: string; apiBase: string | null }) => Stripe
+  now: () => Date
+}
+
+export type ApplyResult = {
+  status: 'processed' | 'skipped' | 'ignored'
+  workspaceId: string
+  contactIds: string[]
+  billingEvents: RecordedBillingEvent[]
+  /** Why the object was fetched from Stripe instead of taken from the event, if it was. */
+  refetched: 'tie' | 'regression' | 'thin' | null
+}
+
+export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: string; eventId: string }): Promise<ApplyResult> {
+  const { db } = deps
+  const stored = await db.stripeEvent.findUnique({ where: { connectionId_id: { connectionId: args.connectionId, id: args.eventId } } })
+  if (!stored) throw new Error(`Stripe event ${args.eventId} is not stored for connection ${args.connectionId}`)
+  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, keySealed: true, apiBase: true } })
+  const empty = { workspaceId: connection.workspaceId, contactIds: [], billingEvents: [], refetched: null }
+  if (stored.status === 'processed' || stored.status === 'ignored') return { status: 'skipped', ...empty }
+
+  try {
+    const envelope = stripeEventEnvelopeSchema.parse(stored.payload)
+    const handler = handlerFor(envelope.type)
+    if (!handler) {
+      await mark(db, args, 'ignored', null)
+      return { status: 'ignored', ...empty }
+    }
+    const eventAt = createdAtOf(envelope)
+    const objectId = envelope.data?.object?.id ?? envelope.related_object?.id ?? null
+    let object = (envelope.data?.object as MirrorObject | undefined) ?? null
+    let deleted = handler.isDeletion?.(envelope.type) ?? false
+    let refetched: ApplyResult['refetched'] = null
+    let stripe: Stripe | undefined
+    const truth = async () => {
+      if (!handler.retrieve || !objectId) return null
+      stripe ??= deps.stripeFor(connection)
+      return handler.retrieve(stripe, objectId)
+    }
+
+    if (!object && objectId) {
+      refetched = 'thin'
+      object = await truth()
+      if (!object) object = { id: objectId, deleted: true }
+    }
+
+    // Mirror, newer wins. The stored row's data_as_of is the instant its data was true at Stripe.
+    let previous: MirrorRow | undefined
+    let current = object
+    if (handler.mirror && object?.id && current) {
+      previous = (await readMirror(db, { connectionId: args.connectionId, type: handler.mirror, ids: [object.id] })).get(object.id)
+      let asOf = eventAt
+      if (previous && previous.dataAsOf.getTime() >= eventAt.getTime() && handler.retrieve) {
+        // Same second (Stripe timestamps are whole seconds and often equal) or older than what
+        // we hold: the event cannot say which state is last; Stripe can.
+        refetched = previous.dataAsOf.getTime() === eventAt.getTime() ? 'tie' : 'regression'
+        const fetched = await truth()
+        current = fetched ?? { ...(previous.data as MirrorObject), id: object.id, deleted: true }
+        deleted = !fetched || fetched.deleted === true || (deleted && refetched === 'tie')
+        asOf = previous.dataAsOf
+      }
+      await writeMirror(db, { connectionId: args.connectionId, type: handler.mirror, writes: [{ object: current, dataAsOf: asOf, deleted, livemode: envelope.livemode }] })
+    }
+
+    // Contacts: the feed's contact is read before recompute, so a deleted customer's last
+    // events still land on the contact it had.
+    const customerIds = [...new Set([...(object ? handler.customerIdsOf(object) : []), ...(previous ? handler.customerIdsOf(previous.data as MirrorObject) : [])])]
+    const linksBefore = await contactLinks(db, args.connectionId, customerIds)
+    const { contactIds } = customerIds.length ? await recomputeContacts(db, { connectionId: args.connectionId, customerIds, now: deps.now() }) : { contactIds: [] }
+    const linksAfter = await contactLinks(db, args.connectionId, customerIds)
+
+    // Feed: what the event says happened, plus what the state transition shows.
+    const items: FeedItem[] = object ? describeStripeEvent(envelope.type, object) : []
+    if (handler.mirror === 'subscription' && current && !deleted) {
+      const prices = await pricesFor(db, args.connectionId, [previous?.data, current])
+      const now = deps.now()
+      items.push(...deriveLifecycleEvents(previous && !previous.deletedAt ? subscriptionState(previous.data, prices, now) : null, subscriptionState(current, prices, now)))
+    }
+    const customerId = customerIds[0]
+    const contactId = customerId ? (linksAfter.get(customerId) ?? linksBefore.get(customerId)) : undefined
+    const billingEvents = contactId
+      ? await recordBillingEvents(db, {
+          workspaceId: connection.workspaceId,
+          connectionId: args.connectionId,
+          contactId,
+          stripeEventId: envelope.id,
+          occurredAt: eventAt,
+          isHistorical: false,
+          objectType: handler.mirror,
+          objectId: typeof object?.id === 'string' ? object.id : null,
+          livemode: envelope.livemode,
+          isSandbox: connection.apiBase !== null,
+          items,
+        })
+      : []
+
+    await mark(db, args, 'processed', null)
+    const touched = new Set([...contactIds, ...linksBefore.values()])
+    return { status: 'processed', workspaceId: connection.workspaceId, contactIds: [...touched], billingEvents, refetched }
+  } catch (error) {
+    await mark(db, args, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined)
+    throw error
+  }
+}
+
+async function mark(db: Db, args: { connectionId: string; eventId: string }, status: 'processed' | 'failed' | 'ignored', error: string | null) {
+  await db.stripeEvent.update({
+    where: { connectionId_id: { connectionId: args.connectionId, id: args.eventId } },
+    data: { status, error: error?.slice(0, 1000) ?? null, attempts: { increment: 1 }, processedAt: status === 'failed' ? null : new Date() },
+  })
+}
+
+async function contactLinks(db: Db, connectionId: string, customerIds: string[]): Promise<Map<string, string>> {
+  if (!customerIds.length) return new Map()
+  const links = await db.contactStripeLink.findMany({ where: { connectionId, customerId: { in: customerIds } }, select: { customerId: true, contactId: true } })
+  return new Map(links.map((l) => [l.customerId, l.contactId]))
+}
+
+async function pricesFor(db: Db, connectionId: string, subscriptions: unknown[]): Promise<Record<string, BundlePrice>> {
+  const ids = new Set<string>()
+  for (const s of subscriptions) for (const item of (s as BundleSubscription | undefined)?.items?.data ?? []) if (item.price?.id) ids.add(item.price.id)
+  if (!ids.size) return {}
+  const rows = await db.stripePrice.findMany({ where: { connectionId, id: { in: [...ids] } }, select: { id: true, data: true } })
+  return Object.fromEntries(rows.map((r) => [r.id, r.data as unknown as BundlePrice]))
+}
+
+function subscriptionState(data: unknown, prices: Record<string, BundlePrice>, now: Date): SubscriptionState {
+  const sub = data as BundleSubscription & { cancel_at?: number | null }
+  const mrr = computeMrr({ subscriptions: [sub], prices }, { now })
+  const currency = sub.currency ?? Object.keys(mrr)[0] ?? 'usd'
+  return {
+    id: sub.id,
+    status: sub.status,
+    cancelAtPeriodEnd: Boolean(sub.cancel_at_period_end),
+    cancelAt: typeof sub.cancel_at === 'number' ? sub.cancel_at : null,
+    trialEnd: sub.trial_end ?? null,
+    mrr: mrr[currency] ?? 0,
+    currency,
+  }
+}
+
+export type { EventHandler }
