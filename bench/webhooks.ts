@@ -1,0 +1,205 @@
+// Webhook endpoint benchmark (SPEC §3: ≥ 500 deliveries/s acknowledged, p99 < 100 ms, none lost).
+//
+//   npm run build
+//   npm run bench:webhooks -- --rate 500 --seconds 30 [--port 3457] [--server postgresql://postgres@127.0.0.1:5432/postgres]
+//
+// Starts the production build (`node scripts/run.mjs start`) on a fresh database of the local
+// PostgreSQL with in-process Inngest dispatch, registers one connection with a known signing
+// secret, then sends signed `customer.created` deliveries (one new customer each) at a steady
+// rate over keep-alive HTTP. Afterwards it waits until every acknowledged event is processed
+// (contact written) and prints, as the last line, one JSON object:
+//   sent, acknowledged (2xx), stored, processed, lost (acknowledged but not stored or not processed — must be 0),
+//   ackP50Ms, ackP99Ms, lagP95Ms (delivery sent → event processed and its contact written).
+import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:net'
+import { parseArgs } from 'node:util'
+import { createSecretBox } from '../lib/crypto/secret-box'
+import { createDb } from '../lib/db'
+import { signStripePayload } from '../lib/webhooks/verify-signature'
+import { createServerDatabase } from '../test/support/databases'
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '30' },
+    port: { type: 'string' },
+    server: { type: 'string', default: process.env.BENCH_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+    'drain-seconds': { type: 'string', default: '300' },
+  },
+})
+const rate = Number(values.rate)
+const seconds = Number(values.seconds)
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0)
+const round = (n: number) => Math.round(n * 10) / 10
+
+async function main() {
+  const port = values.port ? Number(values.port) : await freePort()
+  const database = await createServerDatabase(values.server!, 'churnless_bench_webhooks')
+  const encryptionKey = randomBytes(32).toString('base64')
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: database.url,
+    APP_URL: `http://127.0.0.1:${port}`,
+    APP_ENCRYPTION_KEY: encryptionKey,
+    AUTH_SECRET: randomBytes(32).toString('base64'),
+    INNGEST_LOCAL_DISPATCH: '1',
+    STRIPE_SANDBOX: '0',
+    NEXT_TELEMETRY_DISABLED: '1',
+  }
+  for (const k of ['INNGEST_EVENT_KEY', 'INNGEST_SIGNING_KEY', 'INNGEST_DEV', 'INNGEST_BASE_URL']) delete (env as Record<string, string | undefined>)[k]
+  const app = spawn(process.execPath, ['scripts/run.mjs', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  let appLog = ''
+  app.stdout.on('data', (d) => (appLog = (appLog + d).slice(-20_000)))
+  if (process.env.BENCH_APP_LOG) {
+    const file = createWriteStream(process.env.BENCH_APP_LOG)
+    app.stdout.pipe(file)
+    app.stderr.pipe(file)
+  }
+  app.stderr.on('data', (d) => (appLog = (appLog + d).slice(-20_000)))
+  const db = createDb(database.url, { max: 4 })
+  const stop = async () => {
+    try {
+      process.kill(-app.pid!, 'SIGTERM')
+    } catch {}
+    await db.$disconnect().catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 1000))
+    await database.drop().catch(() => undefined)
+  }
+  try {
+    const base = `http://127.0.0.1:${port}`
+    const started = Date.now()
+    for (;;) {
+      if (app.exitCode !== null) throw new Error(`the app exited (${app.exitCode}):\n${appLog}`)
+      const ok = await fetch(`${base}/sign-in`).then((r) => r.status < 500, () => false)
+      if (ok) break
+      if (Date.now() - started > 120_000) throw new Error(`the app did not start within 120 s:\n${appLog}`)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+
+    // One workspace and one test-mode connection whose webhook secret we know.
+    const secret = `whsec_${randomBytes(24).toString('hex')}`
+    const box = createSecretBox(encryptionKey)
+    const workspace = await db.workspace.create({ data: { name: 'Bench' } })
+    const connection = await db.stripeConnection.create({
+      data: { workspaceId: workspace.id, mode: 'test', keyKind: 'secret', keySealed: box.seal('sk_test_bench_not_used'), keyHint: 'sk_test_…bench', status: 'active', webhookSecretSealed: box.seal(secret), connectedAt: new Date() },
+    })
+    const url = `${base}/api/webhooks/stripe/${connection.id}`
+
+    // Warm-up: compile the route and the processing path once.
+    const runId = randomBytes(3).toString('hex')
+    const deliver = async (i: number) => {
+      const now = Math.floor(Date.now() / 1000)
+      const body = JSON.stringify({
+        id: `evt_bench_${runId}_${i}`,
+        object: 'event',
+        api_version: '2026-10-28.endive',
+        created: now,
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        type: 'customer.created',
+        data: { object: { id: `cus_bench_${runId}_${i}`, object: 'customer', email: `bench-${runId}-${i}@example.com`, name: `Bench ${i}`, created: now, livemode: false, metadata: {}, currency: 'usd', balance: 0, delinquent: false } },
+      })
+      const t0 = performance.now()
+      try {
+        // Node's fetch keeps connections alive (undici's pool), as Stripe's deliverers do.
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, [secret], now) }, body })
+        await res.arrayBuffer()
+        return { ok: res.status >= 200 && res.status < 300, ms: performance.now() - t0 }
+      } catch {
+        return { ok: false, ms: performance.now() - t0 }
+      }
+    }
+    const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`)
+    for (let i = 0; i < 20; i++) {
+      const r = await deliver(1_000_000 + i)
+      if (i === 19) progress(`warm-up delivery ${r.ok ? 'ok' : 'FAILED'} in ${Math.round(r.ms)} ms`)
+    }
+    await waitFor(async () => (await db.stripeEvent.count({ where: { connectionId: connection.id, status: 'pending' } })) === 0, 60_000)
+    await db.stripeEvent.deleteMany({ where: { connectionId: connection.id } })
+
+    // Steady rate: every 10 ms, send as many as the schedule says are due.
+    const total = Math.round(rate * seconds)
+    const sentAt = new Map<string, number>()
+    const latencies: number[] = []
+    let acknowledged = 0
+    const inFlight: Promise<void>[] = []
+    const t0 = Date.now()
+    let next = 0
+    while (next < total) {
+      const due = Math.min(total, Math.floor(((Date.now() - t0) / 1000) * rate))
+      for (; next < due; next++) {
+        const i = next
+        sentAt.set(`evt_bench_${runId}_${i}`, Date.now())
+        inFlight.push(
+          deliver(i).then((r) => {
+            latencies.push(r.ms)
+            if (r.ok) acknowledged += 1
+            else sentAt.delete(`evt_bench_${runId}_${i}`)
+          }),
+        )
+      }
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    await Promise.all(inFlight)
+    const sendSeconds = (Date.now() - t0) / 1000
+    progress(`sent ${total} in ${sendSeconds.toFixed(1)} s, ${acknowledged} acknowledged; draining`)
+
+    // Drain: every acknowledged event must end processed.
+    await waitFor(async () => (await db.stripeEvent.count({ where: { connectionId: connection.id, status: 'processed' } })) >= acknowledged, Number(values['drain-seconds']) * 1000)
+    const rows = await db.stripeEvent.findMany({ where: { connectionId: connection.id }, select: { id: true, status: true, processedAt: true } })
+    const stored = rows.length
+    const processedRows = rows.filter((r) => r.status === 'processed' && r.processedAt)
+    const lags = processedRows.map((r) => r.processedAt!.getTime() - (sentAt.get(r.id) ?? r.processedAt!.getTime())).sort((a, b) => a - b)
+    const contacts = await db.contact.count({ where: { workspaceId: workspace.id } })
+    latencies.sort((a, b) => a - b)
+    const lost = [...sentAt.keys()].filter((id) => !rows.some((r) => r.id === id && r.status === 'processed')).length
+    const summary = {
+      rate,
+      seconds,
+      sendSeconds: round(sendSeconds),
+      sent: total,
+      acknowledged,
+      stored,
+      processed: processedRows.length,
+      contacts,
+      lost,
+      ackP50Ms: round(percentile(latencies, 50)),
+      ackP99Ms: round(percentile(latencies, 99)),
+      ackMaxMs: round(latencies.at(-1) ?? 0),
+      lagP95Ms: round(percentile(lags, 95)),
+    }
+    console.log(JSON.stringify(summary))
+  } finally {
+    await stop()
+  }
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return true
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  return false
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
