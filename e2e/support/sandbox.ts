@@ -30,7 +30,8 @@ export async function connectSandboxAccount(page: Page) {
   await expect(page.getByRole('heading', { name: 'What should Churnless import?' })).toBeVisible()
   await page.getByLabel('Import all existing customers').check()
   await page.getByRole('button', { name: 'Finish and connect' }).click()
-  await expect(page).toHaveURL(/\/settings\/stripe(\/[\w-]+)?$/)
+  // Off the wizard (its own URL, /settings/stripe/connect, would match a connection's page).
+  await expect(page).toHaveURL(/\/settings\/stripe(\/(?!connect$)[\w-]+)?$/)
   const { connections } = (await (await page.request.get('/api/stripe/connections')).json()) as { connections: { id: string; accountId: string; status: string }[] }
   expect(connections).toHaveLength(1)
   return connections[0]!
