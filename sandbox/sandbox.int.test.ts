@@ -364,6 +364,32 @@ describe('webhooks and lifecycle', () => {
     expect(lost.data.map((e) => e.id)).not.toContain(dup.events[0])
   })
 
+  it('webhook endpoints: update disables, re-enables and re-subscribes; a disabled endpoint gets nothing; a deleted one is 404 resource_missing', async () => {
+    const acct = sb.createAccount({ customers: 5, seed: 14 })
+    const stripe = client(acct.secretKey)
+    const created = await stripe.webhookEndpoints.create({ url: receiverUrl, enabled_events: ['customer.created', 'customer.updated'] })
+    expect((await stripe.webhookEndpoints.update(created.id, { disabled: true })).status).toBe('disabled')
+    expect((await stripe.webhookEndpoints.retrieve(created.id)).status).toBe('disabled')
+    received.length = 0
+    const { customer } = acct.control.createCustomer({ email: 'off@example.com', card: false })
+    await acct.control.webhooksIdle()
+    expect(received).toHaveLength(0)
+
+    const enabled = await stripe.webhookEndpoints.update(created.id, { disabled: false, enabled_events: ['customer.updated'] })
+    expect(enabled).toMatchObject({ status: 'enabled', enabled_events: ['customer.updated'] })
+    const changed = acct.control.changeEmail(customer, 'on@example.com')
+    await acct.control.webhooksIdle()
+    expect(received.map((r) => (JSON.parse(r.body) as { id: string; type: string }).id)).toEqual(changed.events)
+    expect(received.map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual(['customer.updated'])
+
+    await stripe.webhookEndpoints.del(created.id)
+    const gone = await errorOf(stripe.webhookEndpoints.retrieve(created.id))
+    expect(gone).toMatchObject({ statusCode: 404, code: 'resource_missing', type: 'StripeInvalidRequestError' })
+    expect(gone.message).toContain(created.id)
+    expect((await errorOf(stripe.webhookEndpoints.update(created.id, { disabled: false }))).code).toBe('resource_missing')
+    expect((await stripe.webhookEndpoints.list()).data).toHaveLength(0)
+  })
+
   it('the CLI prints the contract JSON as its first stdout line', async () => {
     const { spawn } = await import('node:child_process')
     const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--customers', '20', '--seed', '1'], {

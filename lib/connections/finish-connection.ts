@@ -26,6 +26,19 @@ export function webhookUrlFor(appUrl: string, connectionId: string) {
 }
 
 /**
+ * Our webhook endpoint as we create it, both when connecting and when repairing (F21): exactly
+ * the events we handle, tagged as ours so disconnect and repair never touch anyone else's.
+ */
+export function webhookEndpointParamsFor(args: { connectionId: string; url: string }): Stripe.WebhookEndpointCreateParams {
+  return {
+    url: args.url,
+    enabled_events: [...handledStripeEvents],
+    description: 'Churnless: keeps contacts, segments and automations in sync',
+    metadata: churnlessEndpointMetadata(args.connectionId),
+  }
+}
+
+/**
  * Wizard step 3: create our webhook endpoint in the connected account (subscribed to exactly the
  * events we handle, tagged as ours), store its signing secret sealed, record the import choice,
  * and announce the connection so the sync can start.
@@ -47,12 +60,7 @@ export async function finishConnection(
   if (connection.mode === 'live' && !isPubliclyReachable(deps.appUrl)) {
     webhookWarning = `Stripe cannot reach ${deps.appUrl} from the internet, so live updates are off. Expose Churnless with a tunnel and set APP_URL to its public address, or forward events with \`stripe listen --forward-to ${url}\`.`
   } else {
-    endpoint = await stripeForConnection(deps, connection).webhookEndpoints.create({
-      url,
-      enabled_events: [...handledStripeEvents],
-      description: 'Churnless: keeps contacts, segments and automations in sync',
-      metadata: churnlessEndpointMetadata(connection.id),
-    })
+    endpoint = await stripeForConnection(deps, connection).webhookEndpoints.create(webhookEndpointParamsFor({ connectionId: connection.id, url }))
   }
 
   const hasPrimary = await deps.db.stripeConnection.count({ where: { workspaceId: args.workspaceId, isPrimary: true } })

@@ -39,7 +39,8 @@ export const rotateKeySchema = z.object({ key: z.string().trim().max(300, 'That 
 
 /**
  * Swaps the key of a connection without re-importing: the new key must belong to the same
- * account and hold every required permission.
+ * account and hold every required permission. A rejected-key state (needs_reauth, keyError)
+ * ends here, since the new key has just been verified.
  */
 export async function rotateConnectionKey(deps: ConnectionDeps, args: { workspaceId: string; connectionId: string; key: string }) {
   const connection = await getConnectionOrThrow(deps.db, args.workspaceId, args.connectionId)
@@ -63,6 +64,9 @@ export async function rotateConnectionKey(deps: ConnectionDeps, args: { workspac
       keyHint: maskStripeKey(key),
       keyKind: classification.kind,
       permissions: check.checks.map(({ id, status, stripeName }) => ({ id, status, ...(stripeName && { stripeName }) })),
+      // The new key was just accepted by Stripe: that is a passing key probe (F21).
+      keyError: null,
+      keyCheckedAt: (deps.now ?? (() => new Date()))(),
       ...(connection.status === 'needs_reauth' && { status: 'active' }),
     },
   })

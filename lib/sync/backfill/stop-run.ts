@@ -7,7 +7,7 @@ import type { Db } from '../../db'
  */
 export async function stopRunForRevokedKey(db: Db, args: { runId: string; connectionId: string; message: string }) {
   await db.$transaction([
-    db.stripeConnection.update({ where: { id: args.connectionId }, data: { status: 'needs_reauth' } }),
+    db.stripeConnection.update({ where: { id: args.connectionId }, data: { status: 'needs_reauth', keyError: args.message, keyCheckedAt: new Date() } }),
     db.syncStream.updateMany({ where: { runId: args.runId, state: { in: ['pending', 'running'] } }, data: { state: 'failed', error: args.message } }),
     db.syncRun.updateMany({ where: { id: args.runId, state: 'running' }, data: { state: 'failed', error: args.message, finishedAt: new Date() } }),
   ])

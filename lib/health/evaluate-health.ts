@@ -1,0 +1,62 @@
+import type { Db } from '../db'
+import { readHealthFacts } from './facts'
+import { computeSyncHealth, type HealthState, type SyncHealth } from './state'
+import { readHealthThresholds } from './thresholds'
+
+// Computes a connection's health from its recorded facts, stores it, and alerts on the edges
+// of an incident: entering failing or needs re-auth notifies every admin once (in-app and by
+// email); leaving it for a working state sends one recovery notice. Moving between the two
+// alerting states is the same incident and stays quiet.
+
+const alerting = new Set<HealthState>(['failing', 'needs_reauth'])
+
+export type HealthNotice = {
+  workspaceId: string
+  connectionId: string
+  kind: 'incident' | 'recovery'
+  title: string
+  body: string
+  href: string
+}
+
+export type EvaluateDeps = { db: Db; now: () => Date; notify: (notice: HealthNotice) => Promise<unknown> }
+
+export async function evaluateConnectionHealth(deps: EvaluateDeps, args: { connectionId: string }): Promise<SyncHealth & { previous: HealthState | null; notified: HealthNotice['kind'] | null }> {
+  const { db } = deps
+  const now = deps.now()
+  const connection = await db.stripeConnection.findUniqueOrThrow({
+    where: { id: args.connectionId },
+    select: { id: true, workspaceId: true, accountName: true, accountId: true, healthState: true, workspace: { select: { healthThresholds: true } } },
+  })
+  const facts = await readHealthFacts(db, { connectionId: connection.id, now })
+  const health = computeSyncHealth(facts, readHealthThresholds(connection.workspace.healthThresholds), now)
+  const previous = (connection.healthState as HealthState | null) ?? null
+  const reason = health.reasons[0]?.message ?? health.summary
+
+  // Claimed with a conditional update so two evaluations racing on one transition notify once.
+  const changed = await db.stripeConnection.updateMany({
+    where: { id: connection.id, healthState: previous },
+    data: { healthState: health.state, healthReason: reason, ...(previous !== health.state && { healthChangedAt: now }) },
+  })
+  let notified: HealthNotice['kind'] | null = null
+  if (changed.count === 1 && previous !== health.state) {
+    const name = connection.accountName ?? connection.accountId ?? 'Stripe account'
+    const href = `/settings/stripe/${connection.id}/health`
+    if (alerting.has(health.state) && !(previous && alerting.has(previous))) {
+      notified = 'incident'
+      const title = health.state === 'needs_reauth' ? `Stripe sync stopped: ${name} needs a new key` : `Stripe sync failing for ${name}`
+      await deps.notify({ workspaceId: connection.workspaceId, connectionId: connection.id, kind: 'incident', title, body: reason, href })
+    } else if (previous && alerting.has(previous) && !alerting.has(health.state)) {
+      notified = 'recovery'
+      await deps.notify({
+        workspaceId: connection.workspaceId,
+        connectionId: connection.id,
+        kind: 'recovery',
+        title: `Stripe sync recovered for ${name}`,
+        body: `${health.summary} (It was ${previous === 'needs_reauth' ? 'waiting for a new key' : 'failing'}.)`,
+        href,
+      })
+    }
+  }
+  return { ...health, previous, notified }
+}
