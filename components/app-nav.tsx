@@ -3,7 +3,7 @@
 import Link from 'next/link'
 import { usePathname } from 'next/navigation'
 import type { ReactNode } from 'react'
-import { BoltIcon, KeyIcon, SegmentsIcon, StripeIcon, UsersIcon } from './icons'
+import { BoltIcon, EnvelopeIcon, KeyIcon, SegmentsIcon, StripeIcon, UsersIcon } from './icons'
 
 type Item = { href: string; label: string; icon: ReactNode }
 
@@ -17,6 +17,7 @@ const settings: Item[] = [
   { href: '/settings/stripe', label: 'Stripe', icon: <StripeIcon /> },
   { href: '/settings/members', label: 'Members', icon: <UsersIcon /> },
   { href: '/settings/api-keys', label: 'API keys', icon: <KeyIcon /> },
+  { href: '/settings/outbox', label: 'Outbox', icon: <EnvelopeIcon /> },
 ]
 
 export function AppNav({ isAdmin }: { isAdmin: boolean }) {

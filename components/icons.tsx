@@ -17,3 +17,5 @@ export const StripeIcon = (p: SVGProps<SVGSVGElement>) => <Icon d="M3 7h18v10H3z
 export const KeyIcon = (p: SVGProps<SVGSVGElement>) => <Icon d="M15 7a4 4 0 1 1-3.9 4.9L3 20v-3h3v-3h3l1.1-1.1A4 4 0 0 1 15 7zM16 8h.01" {...p} />
 export const LockIcon = (p: SVGProps<SVGSVGElement>) => <Icon d="M6 11h12v10H6zM8 11V7a4 4 0 1 1 8 0v4" {...p} />
 export const LinkIcon = (p: SVGProps<SVGSVGElement>) => <Icon d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" {...p} />
+export const EnvelopeIcon = (p: SVGProps<SVGSVGElement>) => <Icon d="M3 6h18v12H3zM3 7l9 6 9-6" {...p} />
+export const BellIcon = (p: SVGProps<SVGSVGElement>) => <Icon d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0" {...p} />
