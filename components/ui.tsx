@@ -99,3 +99,16 @@ export function Alert({ tone = 'red', children }: { tone?: 'red' | 'amber' | 'gr
     </div>
   )
 }
+
+/** One figure on a dashboard: label, value, and a line saying what it counts. */
+export function Stat({ label, value, hint, testId }: { label: string; value: string; hint: string; testId?: string }) {
+  return (
+    <Card className="p-4">
+      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
+      <p className="mt-1 text-2xl font-semibold tabular-nums text-slate-900" data-testid={testId}>
+        {value}
+      </p>
+      <p className="mt-1 text-xs text-slate-500">{hint}</p>
+    </Card>
+  )
+}

@@ -45,8 +45,8 @@ export const connectionConnected = eventType('stripe/connection.connected', { sc
 
 export const backfillRequestedSchema = z.object({
   connectionId: z.string().min(1),
-  /** Why: the wizard's import choice, a "re-sync now", or gap repair falling back past 30 days. */
-  reason: z.enum(['initial_import', 'resync', 'gap_repair']),
+  /** Why: the wizard's import choice, a "re-sync now", gap repair falling back past 30 days, or resuming after a pause. */
+  reason: z.enum(['initial_import', 'resync', 'gap_repair', 'resume']),
 })
 export type BackfillRequested = z.infer<typeof backfillRequestedSchema>
 export const backfillRequested = eventType('sync/backfill.requested', { schema: backfillRequestedSchema })
@@ -123,6 +123,17 @@ export type GapRepairRequested = z.infer<typeof gapRepairRequestedSchema>
 /** Look for Stripe events that never arrived (F14) on one connection. */
 export const gapRepairRequested = eventType('stripe/gap-repair.requested', { schema: gapRepairRequestedSchema })
 
+// --- sync health (F21) -------------------------------------------------------------------------
+
+export const healthCheckRequestedSchema = z.object({
+  connectionId: z.string().min(1),
+  /** Why: the schedule, webhooks arriving (key probe due), an admin action, or a Stripe 401. */
+  reason: z.enum(['schedule', 'webhook', 'admin', 'key_rejected', 'key_rotated', 'endpoint_repaired', 'resumed']),
+})
+export type HealthCheckRequested = z.infer<typeof healthCheckRequestedSchema>
+/** Probe the key, check the webhook endpoint if due, recompute the health state and alert on a change. */
+export const healthCheckRequested = eventType('health/check.requested', { schema: healthCheckRequestedSchema })
+
 // --- segments: membership changes (F19) and background recomputes ------------------------------
 
 export const segmentContactChangeSchema = z.object({
@@ -154,7 +165,7 @@ export const segmentRecomputeRequested = eventType('segment/recompute.requested'
 
 // --- registry ---------------------------------------------------------------------------------
 
-export const eventTypes = [canaryRequested, canaryFannedOut, connectionConnected, backfillRequested, backfillStreamRequested, backfillContactsRequested, contactsRemapRequested, contactUpdated, stripeEventReceived, billingEventRecorded, gapRepairRequested, segmentContactEntered, segmentContactExited, segmentRecomputeRequested] as const
+export const eventTypes = [canaryRequested, canaryFannedOut, connectionConnected, backfillRequested, backfillStreamRequested, backfillContactsRequested, contactsRemapRequested, contactUpdated, stripeEventReceived, billingEventRecorded, gapRepairRequested, healthCheckRequested, segmentContactEntered, segmentContactExited, segmentRecomputeRequested] as const
 
 export type ChurnlessEventName = (typeof eventTypes)[number]['name']
 

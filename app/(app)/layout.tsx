@@ -1,7 +1,9 @@
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { AppNav } from '@/components/app-nav'
+import { NoticeBell } from '@/components/notice-bell'
 import { Badge } from '@/components/ui'
+import { db } from '@/lib/db'
 import { requirePageContext } from '@/lib/server/session'
 import { signOutAction, switchWorkspaceAction } from '../(auth)/actions'
 
@@ -9,6 +11,11 @@ import { signOutAction, switchWorkspaceAction } from '../(auth)/actions'
 // client navigation, so it cannot be the only guard.
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const context = await requirePageContext()
+  // Admins see a standing link while a connection is failing or needs a new key (F21).
+  const troubled =
+    context.role === 'admin'
+      ? await db().stripeConnection.findFirst({ where: { workspaceId: context.workspaceId, healthState: { in: ['failing', 'needs_reauth'] } }, select: { id: true, healthState: true } })
+      : null
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-5">
@@ -38,10 +45,16 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
               {context.workspaceName}
             </p>
           )}
-          <div className="mt-1">
+          <div className="mt-1 flex items-center justify-between">
             <Badge tone={context.role === 'admin' ? 'brand' : 'neutral'}>{context.role}</Badge>
+            <NoticeBell workspaceId={context.workspaceId} />
           </div>
         </div>
+        {troubled ? (
+          <Link href={`/settings/stripe/${troubled.id}/health`} className="mx-1 mb-4 block rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm font-medium text-red-800 hover:bg-red-100" data-testid="shell-health-alert">
+            {troubled.healthState === 'needs_reauth' ? 'Stripe needs a new key' : 'Stripe sync is failing'} →
+          </Link>
+        ) : null}
         <AppNav isAdmin={context.role === 'admin'} />
         <div className="border-t border-slate-200 px-3 pt-4">
           <p className="truncate text-sm font-medium text-slate-800">{context.userName ?? context.userEmail}</p>

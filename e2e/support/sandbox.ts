@@ -14,16 +14,27 @@ export type SandboxAccount = { accountId: string; secretKey: string; publishable
 
 export const createSandboxAccount = (customers = 20, seed = Date.now() % 1e6) => control<SandboxAccount>('/accounts', { customers, seed, name: 'E2E Co' })
 
+export const revokeSandboxKey = (key: string) => control<{ revoked: true }>('/keys/revoke', { key })
+
 export const createSandboxKey = (accountId: string, permissions: string[]) => control<{ key: string }>(`/accounts/${accountId}/keys`, { permissions }).then((r) => r.key)
 
 export const createSandboxCustomer = (accountId: string, customer: { email: string; name: string; metadata?: Record<string, string> }) =>
   control<{ customer: string }>(`/accounts/${accountId}/customers`, customer).then((r) => r.customer)
 
-/** Runs the wizard with "Try with a sandbox account" and "Import all"; returns the new connection. */
-export async function connectSandboxAccount(page: Page) {
+/**
+ * Runs the wizard with "Import all": with a pasted key of a sandbox account when given (the
+ * test then holds the key, e.g. to revoke it), else with "Try with a sandbox account".
+ * Returns the new connection.
+ */
+export async function connectSandboxAccount(page: Page, key?: string) {
   await page.goto('/settings/stripe')
   await page.getByRole('link', { name: 'Connect Stripe' }).click()
-  await page.getByRole('button', { name: 'Try with a sandbox account' }).click()
+  if (key) {
+    await page.getByLabel('Restricted key').fill(key)
+    await page.getByRole('button', { name: 'Check key' }).click()
+  } else {
+    await page.getByRole('button', { name: 'Try with a sandbox account' }).click()
+  }
   await expect(page.getByTestId('permission-customers_read')).toContainText('Granted')
   await page.getByRole('button', { name: 'Continue to field mapping' }).click()
   await page.getByRole('button', { name: 'Save mapping and continue' }).click()

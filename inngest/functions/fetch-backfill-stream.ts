@@ -1,6 +1,6 @@
 import { fetchStreamPages } from '@/lib/sync/backfill/fetch-stream-pages'
 import { inngest } from '../client'
-import { backfillContactsRequested, backfillStreamRequested } from '../events'
+import { backfillContactsRequested, backfillStreamRequested, healthCheckRequested } from '../events'
 import { backfillDeps, pagesPerRun } from '@/lib/sync/backfill/app-deps'
 
 // Fetches a bounded number of pages of one stream (each checkpointed in sync_streams), then
@@ -17,6 +17,8 @@ export const fetchBackfillStream = inngest.createFunction(
   async ({ event, step }) => {
     const outcome = await step.run('fetch-pages', () => fetchStreamPages(backfillDeps(), { streamId: event.data.streamId, maxPages: pagesPerRun() }))
     if (outcome.status === 'more') await step.sendEvent('continue-stream', backfillStreamRequested.create(event.data))
+    // Stopped (e.g. Stripe rejected the key): the health state and its alert follow at once.
+    if (outcome.status === 'stopped') await step.sendEvent('check-health', healthCheckRequested.create({ connectionId: event.data.connectionId, reason: 'key_rejected' }))
     if (outcome.isRunEndClaimed) {
       await step.sendEvent('recompute-contacts', backfillContactsRequested.create({ connectionId: event.data.connectionId, runId: event.data.runId, afterCustomerId: null }))
     }

@@ -1,3 +1,4 @@
+import { checkSyncHealth, scheduleHealthChecks } from './check-sync-health'
 import { createBuiltinSegments } from './create-builtin-segments'
 import { fetchBackfillStream } from './fetch-backfill-stream'
 import { recomputeBackfillContactsFn } from './recompute-backfill-contacts'
@@ -14,4 +15,4 @@ import { sweepSegmentEdges } from './sweep-segment-edges'
 // Every Inngest function of the app. `serve()` (app/api/inngest/route.ts) and the in-process
 // dispatch (inngest/local-dispatch.ts) both take this list: a function missing here never runs.
 // Add a function: create functions/<verb>-<noun>.ts, then list it here.
-export const functions = [remapContacts, runCanary, recordCanary, startBackfill, fetchBackfillStream, recomputeBackfillContactsFn, createBuiltinSegments, reevaluateSegmentMemberships, recomputeSegment, sweepSegmentEdges, processStripeEvent, repairStripeGaps, scheduleGapRepairs]
+export const functions = [remapContacts, runCanary, recordCanary, startBackfill, fetchBackfillStream, recomputeBackfillContactsFn, createBuiltinSegments, reevaluateSegmentMemberships, recomputeSegment, sweepSegmentEdges, processStripeEvent, repairStripeGaps, scheduleGapRepairs, checkSyncHealth, scheduleHealthChecks]

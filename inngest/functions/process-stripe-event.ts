@@ -2,13 +2,17 @@ import { secretBox } from '@/lib/crypto'
 import { db } from '@/lib/db'
 import { stripeForConnection } from '@/lib/connections/connection-deps'
 import { applyStripeEvent } from '@/lib/sync/apply-event/apply-stripe-event'
+import { claimKeyProbe } from '@/lib/health/probe-key'
 import { inngest } from '../client'
-import { billingEventRecorded, contactUpdated, stripeEventReceived } from '../events'
+import { billingEventRecorded, contactUpdated, healthCheckRequested, stripeEventReceived } from '../events'
 
 // Applies one stored Stripe event (lib/sync/apply-event), then announces what changed.
 // One run at a time per (connection, customer): a customer's events are applied in turn, while
 // different customers proceed in parallel. Retries come from Inngest; the stored event says
-// `failed` with the error in between, and gap repair re-sends events left pending.
+// `failed` with the error in between, and gap repair re-sends events left pending. A paused
+// connection's events are held (left pending) and applied on resume.
+
+const KEY_PROBE_INTERVAL_MS = 5_000
 export const processStripeEvent = inngest.createFunction(
   {
     id: 'process-stripe-event',
@@ -18,6 +22,9 @@ export const processStripeEvent = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { connectionId, stripeEventId } = event.data
+    // Webhooks arriving are the moment to notice a revoked key: at most one probe per interval.
+    const isProbeDue = await step.run('claim-key-probe', () => claimKeyProbe(db(), { connectionId, now: new Date(), minIntervalMs: KEY_PROBE_INTERVAL_MS }))
+    if (isProbeDue) await step.sendEvent('request-health-check', healthCheckRequested.create({ connectionId, reason: 'webhook' }))
     const result = await step.run('apply-stripe-event', () =>
       applyStripeEvent({ db: db(), stripeFor: (c) => stripeForConnection({ db: db(), box: secretBox() }, c), now: () => new Date() }, { connectionId, eventId: stripeEventId }),
     )

@@ -25,7 +25,8 @@ export type ApplyDeps = {
 }
 
 export type ApplyResult = {
-  status: 'processed' | 'skipped' | 'ignored'
+  /** `held`: the connection is paused; the event stays pending until syncing resumes. */
+  status: 'processed' | 'skipped' | 'ignored' | 'held'
   workspaceId: string
   contactIds: string[]
   billingEvents: RecordedBillingEvent[]
@@ -37,9 +38,10 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
   const { db } = deps
   const stored = await db.stripeEvent.findUnique({ where: { connectionId_id: { connectionId: args.connectionId, id: args.eventId } } })
   if (!stored) throw new Error(`Stripe event ${args.eventId} is not stored for connection ${args.connectionId}`)
-  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, keySealed: true, apiBase: true } })
+  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, keySealed: true, apiBase: true, status: true } })
   const empty = { workspaceId: connection.workspaceId, contactIds: [], billingEvents: [], refetched: null }
   if (stored.status === 'processed' || stored.status === 'ignored') return { status: 'skipped', ...empty }
+  if (connection.status === 'paused') return { status: 'held', ...empty }
 
   try {
     const envelope = stripeEventEnvelopeSchema.parse(stored.payload)

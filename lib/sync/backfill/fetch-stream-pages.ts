@@ -12,8 +12,11 @@ import { prepareMirrorBatch } from './write-batch'
 // skipped and none counted twice. The next page is fetched while the current one is written.
 
 export type StreamOutcome = {
-  /** `more`: call again (chain another run); `ended`: succeeded or failed; `stopped`: the run stopped. */
-  status: 'more' | 'ended' | 'stopped'
+  /**
+   * `more`: call again (chain another run); `ended`: succeeded or failed; `stopped`: the run
+   * stopped; `paused`: an admin paused syncing — the cursor stays, resuming continues from it.
+   */
+  status: 'more' | 'ended' | 'stopped' | 'paused'
   pages: number
   /** True for exactly one caller: the one whose stream ended the run. It finishes the run. */
   isRunEndClaimed: boolean
@@ -32,6 +35,7 @@ export async function fetchStreamPages(deps: BackfillDeps, args: { streamId: str
   if (stream.state !== 'pending' && stream.state !== 'running') return { status: 'ended', pages: 0, isRunEndClaimed: await claimRunEnd(db, stream.runId) }
 
   const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: connectionId } })
+  if (connection.status === 'paused') return { status: 'paused', pages: 0, isRunEndClaimed: false }
   const budgetRow = await db.stripeRequestBudget.findUniqueOrThrow({ where: { connectionId } })
   const stripe = stripeForConnection(deps, connection)
   const budget = { db, ratePerSecond: budgetRow.ratePerSecond }

@@ -13,6 +13,7 @@ export async function requestResync(
 ) {
   const connection = await getConnectionOrThrow(deps.db, args.workspaceId, args.connectionId)
   if (connection.status === 'draft') throw new AppError('conflict', 'Finish connecting this Stripe account before syncing it.')
+  if (connection.status === 'paused') throw new AppError('conflict', 'Syncing is paused. Resume it first; an unfinished import then continues on its own.')
   if (connection.status === 'needs_reauth') throw new AppError('conflict', 'Stripe rejected the stored key. Rotate the key first; the import then continues from where it stopped.')
   await deps.emit({ name: 'sync/backfill.requested', data: { connectionId: connection.id, reason: 'resync' } })
   return { isRequested: true }

@@ -13,8 +13,9 @@ import { writeMirrorBatch } from './write-batch'
 // Starting a backfill: one sync run per connection at a time. A run left unfinished (a revoked
 // key, a missing permission, a crash) is resumed from its cursors instead of starting over.
 
-export type BackfillReason = 'initial_import' | 'resync' | 'gap_repair'
-const kindOf = { initial_import: 'backfill', resync: 'resync', gap_repair: 'gap_repair' } as const
+/** `resume`: syncing was resumed after a pause; an unfinished run continues at once. */
+export type BackfillReason = 'initial_import' | 'resync' | 'gap_repair' | 'resume'
+const kindOf = { initial_import: 'backfill', resync: 'resync', gap_repair: 'gap_repair', resume: 'resync' } as const
 
 /** Stripe was founded in 2010: no object is older. The search for an account's start begins here. */
 const EARLIEST_CREATED = Date.UTC(2010, 0, 1) / 1000
@@ -27,6 +28,7 @@ export async function startBackfillRun(deps: BackfillDeps, args: { connectionId:
   const connection = await db.stripeConnection.findUnique({ where: { id: args.connectionId } })
   if (!connection) throw new AppError('not_found', 'This Stripe connection no longer exists.')
   if (connection.status === 'draft') throw new AppError('conflict', 'Finish connecting this Stripe account before importing.')
+  if (connection.status === 'paused') throw new AppError('conflict', 'Syncing is paused. Resume it to import; an unfinished import continues from where it stopped.')
   await ensureRequestBudget(db, { connectionId: connection.id, mode: connection.mode, ...(deps.ratePerSecond !== undefined && { ratePerSecond: deps.ratePerSecond }) })
 
   return db.$transaction(async (tx) => {
@@ -37,7 +39,8 @@ export async function startBackfillRun(deps: BackfillDeps, args: { connectionId:
       // A run nobody has advanced for a while lost its worker (a process killed with the
       // in-process dispatch, which has no durability): resume it from its cursors.
       const lastProgress = Math.max(latest.startedAt.getTime(), ...latest.streams.map((s) => s.updatedAt.getTime()))
-      const isStale = nowOf(deps).getTime() - lastProgress > STALE_RUN_MS
+      // A pause stops a run's chain on purpose: resuming continues it whatever its age.
+      const isStale = args.reason === 'resume' || nowOf(deps).getTime() - lastProgress > STALE_RUN_MS
       return { runId: latest.id, isResumed: isStale, isAlreadyRunning: !isStale }
     }
     await tx.stripeConnection.update({ where: { id: connection.id }, data: { status: 'syncing' } })

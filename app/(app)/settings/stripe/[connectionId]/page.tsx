@@ -27,6 +27,9 @@ export default async function ConnectionPage({ params }: { params: Promise<{ con
         }
         actions={
           <>
+            <ButtonLink href={`/settings/stripe/${connection.id}/health`} variant="secondary">
+              Sync health
+            </ButtonLink>
             <ButtonLink href={`/settings/stripe/${connection.id}/mapping`} variant="secondary">
               Field mapping
             </ButtonLink>

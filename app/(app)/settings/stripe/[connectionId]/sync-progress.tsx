@@ -1,7 +1,7 @@
 'use client'
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { Alert, Badge, Button, Card } from '@/components/ui'
+import { Alert, Badge, Button, Card, Stat } from '@/components/ui'
 import { apiFetch } from '@/lib/api-client'
 import type { SyncProgress, TypeProgress } from '@/lib/sync/backfill/get-sync-progress'
 
@@ -41,9 +41,9 @@ export function SyncProgressPanel({ connectionId, initial }: { connectionId: str
   return (
     <div className="space-y-6">
       <div className="grid gap-4 sm:grid-cols-3">
-        <Figure label="Contacts in sync" value={fmt(data.contactsInSync)} hint="Contacts linked to a customer of this Stripe account." testId="contacts-in-sync" />
-        <Figure label="Objects imported" value={run ? fmt(run.written) : '—'} hint={run ? `${fmt(run.requests)} Stripe requests · ${fmt(run.throttled)} rate-limited (429)` : 'No import yet.'} />
-        <Figure label="Request budget" value={data.ratePerSecond ? `${data.ratePerSecond} req/s` : '—'} hint="Shared by every import stream; half of Stripe's limit by default." />
+        <Stat label="Contacts in sync" value={fmt(data.contactsInSync)} hint="Contacts linked to a customer of this Stripe account." testId="contacts-in-sync" />
+        <Stat label="Objects imported" value={run ? fmt(run.written) : '—'} hint={run ? `${fmt(run.requests)} Stripe requests · ${fmt(run.throttled)} rate-limited (429)` : 'No import yet.'} />
+        <Stat label="Request budget" value={data.ratePerSecond ? `${data.ratePerSecond} req/s` : '—'} hint="Shared by every import stream; half of Stripe's limit by default." />
       </div>
 
       <Card className="p-5">
@@ -151,17 +151,5 @@ function TypeRow({ t }: { t: TypeProgress }) {
       <td className="py-2.5 pr-3 text-right tabular-nums">{fmt(t.requests)}</td>
       <td className="py-2.5 text-right tabular-nums">{fmt(t.throttled)}</td>
     </tr>
-  )
-}
-
-function Figure({ label, value, hint, testId }: { label: string; value: string; hint: string; testId?: string }) {
-  return (
-    <Card className="p-4">
-      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
-      <p className="mt-1 text-2xl font-semibold tabular-nums text-slate-900" data-testid={testId}>
-        {value}
-      </p>
-      <p className="mt-1 text-xs text-slate-500">{hint}</p>
-    </Card>
   )
 }

@@ -1,9 +1,14 @@
 // POST /api/stripe/connections/:connectionId/rotate-key — swap in a new key of the same account (no re-import)
 import { z } from 'zod'
+import { inngest } from '@/inngest/client'
+import { healthCheckRequested } from '@/inngest/events'
 import { connectionDeps } from '@/lib/connections/deps'
 import { rotateConnectionKey, rotateKeySchema } from '@/lib/connections/manage-connections'
 import { withWorkspace } from '@/lib/server/route'
 
-export const POST = withWorkspace({ permission: 'manage_stripe', params: z.object({ connectionId: z.string() }), body: rotateKeySchema }, ({ context, params, body }) =>
-  rotateConnectionKey(connectionDeps(), { workspaceId: context.workspaceId, connectionId: params.connectionId, key: body.key }),
-)
+export const POST = withWorkspace({ permission: 'manage_stripe', params: z.object({ connectionId: z.string() }), body: rotateKeySchema }, async ({ context, params, body }) => {
+  const result = await rotateConnectionKey(connectionDeps(), { workspaceId: context.workspaceId, connectionId: params.connectionId, key: body.key })
+  // The health state (and the recovery notice, if the key had been rejected) follows at once.
+  await inngest.send(healthCheckRequested.create({ connectionId: params.connectionId, reason: 'key_rotated' }))
+  return result
+})

@@ -1,0 +1,42 @@
+import { ModeBadge } from '@/components/mode-badge'
+import { ButtonLink, PageHeader } from '@/components/ui'
+import { getConnectionOrThrow } from '@/lib/connections/connection-deps'
+import { db } from '@/lib/db'
+import { getSyncHealth } from '@/lib/health/get-sync-health'
+import { orNotFound, requirePageContext } from '@/lib/server/session'
+import { HealthPanel } from './health-panel'
+
+export const metadata = { title: 'Sync health' }
+
+export default async function SyncHealthPage({ params }: { params: Promise<{ connectionId: string }> }) {
+  const context = await requirePageContext('manage_stripe')
+  const { connectionId } = await params
+  const connection = await orNotFound(getConnectionOrThrow(db(), context.workspaceId, connectionId))
+  const health = await getSyncHealth(db(), { connectionId: connection.id, now: new Date() })
+  return (
+    <>
+      <PageHeader
+        title={`Sync health · ${connection.accountName ?? connection.accountId ?? 'Stripe account'}`}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-2">
+            <ModeBadge mode={connection.mode} isSandbox={connection.apiBase !== null} />
+            <span className="font-mono text-xs text-slate-500">
+              {connection.accountId} · key {connection.keyHint}
+            </span>
+          </span>
+        }
+        actions={
+          <>
+            <ButtonLink href={`/settings/stripe/${connection.id}`} variant="secondary">
+              Import progress
+            </ButtonLink>
+            <ButtonLink href="/settings/stripe" variant="secondary">
+              All connections
+            </ButtonLink>
+          </>
+        }
+      />
+      <HealthPanel connectionId={connection.id} initial={JSON.parse(JSON.stringify(health))} />
+    </>
+  )
+}
