@@ -6,7 +6,8 @@ import { type EventPayload, type InngestFunction, Middleware, NonRetriableError 
 // `@inngest/test`'s InngestTestEngine, i.e. the SDK's own execution engine: step bodies really
 // run, with the same memoization and replay as under Inngest. What it does not have, by design:
 // retries, durability, flow control (concurrency, throttle, rate limit, debounce, batching,
-// idempotency), cron, `if` trigger expressions, sleeps, waits and invokes. The startup banner
+// idempotency), `if` trigger expressions, sleeps, waits and invokes. Cron triggers run from a
+// minute timer in this process (startLocalSchedules, below). The startup banner
 // (mode.ts) says so; the refusal to run in production without an explicit opt-in lives there too.
 //
 // Invariants:
@@ -223,4 +224,65 @@ function toRunError(error: unknown): LocalRunError {
     }
   }
   return { name: 'Error', message: String(error) }
+}
+
+// --- cron triggers -------------------------------------------------------------------------------
+
+/**
+ * Whether a five-field cron expression (minute hour day-of-month month day-of-week, UTC) matches
+ * the minute of `at`. Fields take `*`, `n`, `a-b`, `* /n` steps (also on ranges) and lists.
+ */
+export function cronMatches(expression: string, at: Date): boolean {
+  const fields = expression.trim().split(/\s+/)
+  if (fields.length !== 5) throw new Error(`Cron expression "${expression}" needs five fields (minute hour day month weekday).`)
+  const values = [at.getUTCMinutes(), at.getUTCHours(), at.getUTCDate(), at.getUTCMonth() + 1, at.getUTCDay()]
+  const ranges: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]]
+  return fields.every((field, i) => fieldMatches(field, values[i] as number, ranges[i] as [number, number]))
+}
+
+function fieldMatches(field: string, value: number, [min, max]: [number, number]): boolean {
+  return field.split(',').some((part) => {
+    const [range = '*', stepText] = part.split('/')
+    const step = stepText === undefined ? 1 : Number(stepText)
+    const [from, to] = range === '*' ? [min, max] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText === undefined ? Number(range) : max]
+    if (!Number.isInteger(step) || step < 1 || from === undefined || to === undefined || Number.isNaN(from) || Number.isNaN(to)) {
+      throw new Error(`Cron field "${field}" is not supported by the in-process dispatch.`)
+    }
+    return value >= from && value <= to && (value - from) % step === 0
+  })
+}
+
+/**
+ * Runs the functions with cron triggers at every matching minute, in this process, the way an
+ * Inngest server would schedule them. Returns a stop function. Started once per process by
+ * instrumentation.ts in local mode.
+ */
+export function startLocalSchedules({ loadFunctions, logger = console }: { loadFunctions: LoadFunctions; logger?: LocalDispatchLogger }): () => void {
+  let timer: NodeJS.Timeout | undefined
+  let isStopped = false
+  const tick = async () => {
+    const at = new Date()
+    for (const target of await loadFunctions()) {
+      for (const trigger of (target.opts.triggers ?? []) as { cron?: string }[]) {
+        if (trigger.cron && cronMatches(trigger.cron, at)) {
+          const event = { name: 'inngest/scheduled.timer', data: { cron: trigger.cron }, id: randomUUID(), ts: at.getTime() } as EventPayload
+          startRun({ target, trigger: {}, event, sentBy: null, logger })
+        }
+      }
+    }
+  }
+  const schedule = () => {
+    if (isStopped) return
+    // Just after the next minute boundary.
+    timer = setTimeout(() => {
+      tick().catch((error) => logger.error('[inngest:local] cron tick failed', error))
+      schedule()
+    }, 60_000 - (Date.now() % 60_000) + 50)
+    timer.unref?.()
+  }
+  schedule()
+  return () => {
+    isStopped = true
+    clearTimeout(timer)
+  }
 }

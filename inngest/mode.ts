@@ -137,7 +137,7 @@ export function formatLocalDispatchBanner(resolution: InngestModeResolution): st
     '  - no retries: a failed step fails the run; the error is logged as [inngest:local]',
     '  - no durability: runs in flight are lost when the process stops',
     '  - no flow control: concurrency, throttle, rate limit, debounce, batching, idempotency are ignored',
-    '  - no cron triggers, no `if` trigger expressions',
+    '  - cron triggers run from a minute timer in this process; no `if` trigger expressions',
     '  - step.sleep, step.waitForEvent, step.invoke, step.fetch, step.ai.infer need a server:',
     '    a run that reaches one fails with a message saying so',
     'Use a real Inngest:',
