@@ -16,6 +16,11 @@ import { customerKeyOf, isHandledType } from '../sync/apply-event/handlers'
 export const EVENT_RETENTION_MS = 30 * 24 * 3600 * 1000
 /** Deliveries still on their way when the previous pass ran are caught by overlapping windows. */
 const OVERLAP_MS = 10 * 60 * 1000
+/**
+ * Events younger than this may still be on their way by webhook: listing them would store an
+ * in-flight delivery as "recovered". The next pass's overlapping window picks them up.
+ */
+const IN_FLIGHT_MS = 60 * 1000
 /** A pending event older than this was not handed to Inngest (or its run was lost). */
 const STUCK_PENDING_MS = 10 * 60 * 1000
 
@@ -48,8 +53,9 @@ export async function repairGaps(deps: GapRepairDeps, args: { connectionId: stri
 
   const since = new Date(Math.max(checkpoint.getTime() - OVERLAP_MS, now.getTime() - EVENT_RETENTION_MS))
   const sinceSeconds = Math.floor(since.getTime() / 1000)
+  const untilSeconds = Math.floor((now.getTime() - IN_FLIGHT_MS) / 1000)
   const run = await db.syncRun.create({
-    data: { connectionId: args.connectionId, kind: 'gap_repair', state: 'running', startedAt: now, streams: { create: { objectType: 'event', state: 'running', rangeStart: sinceSeconds, rangeEnd: Math.floor(now.getTime() / 1000), startedAt: now } } },
+    data: { connectionId: args.connectionId, kind: 'gap_repair', state: 'running', startedAt: now, streams: { create: { objectType: 'event', state: 'running', rangeStart: sinceSeconds, rangeEnd: untilSeconds, startedAt: now } } },
     include: { streams: true },
   })
   const streamId = run.streams[0]!.id
@@ -60,7 +66,7 @@ export async function repairGaps(deps: GapRepairDeps, args: { connectionId: stri
     let page: Stripe.ApiList<Stripe.Event> | undefined
     do {
       requests += 1
-      page = await deps.stripe.events.list({ created: { gte: sinceSeconds }, limit: 100, ...(page && { starting_after: page.data.at(-1)!.id }) })
+      page = await deps.stripe.events.list({ created: { gte: sinceSeconds, lt: untilSeconds }, limit: 100, ...(page && { starting_after: page.data.at(-1)!.id }) })
       listed += page.data.length
       const fresh = await storeEvents(db, args.connectionId, page.data)
       for (const e of page.data) if (fresh.has(e.id) && isHandledType(e.type)) repaired.push({ id: e.id, type: e.type, customerKey: customerKeyOf(e.type, e.data?.object) })
