@@ -4,9 +4,11 @@ import { type EventPayload, type InngestFunction, Middleware, NonRetriableError 
 // In-process dispatch: when no Inngest server is configured (mode.ts), every event sent with
 // `inngest.send()` or `step.sendEvent()` runs the matching functions inside this process through
 // `@inngest/test`'s InngestTestEngine, i.e. the SDK's own execution engine: step bodies really
-// run, with the same memoization and replay as under Inngest. What it does not have, by design:
-// retries, durability, flow control (concurrency, throttle, rate limit, debounce, batching,
-// idempotency), `if` trigger expressions, sleeps, waits and invokes. Cron triggers run from a
+// run, with the same memoization and replay as under Inngest. Flow control it does have:
+// functions' `concurrency` limits (keyed by `event.data` paths) and a cap on runs in flight in
+// the process, so a burst of events queues instead of starving the web server. What it does
+// not have, by design: retries, durability, throttle, rate limit, debounce, batching,
+// idempotency, `if` trigger expressions, sleeps, waits and invokes. Cron triggers run from a
 // minute timer in this process (startLocalSchedules, below). The startup banner
 // (mode.ts) says so; the refusal to run in production without an explicit opt-in lives there too.
 //
@@ -170,7 +172,9 @@ function startRun({
   const settled = (async (): Promise<LocalRunOutcome> => {
     // Let `send()` return first, as it would with an Inngest server.
     await new Promise<void>((resolve) => setImmediate(resolve))
+    let release = () => {}
     try {
+      release = await acquireSlots(target, event)
       if (trigger.if) {
         throw new Error(
           `trigger condition \`if: ${trigger.if}\` cannot be evaluated by the in-process dispatch; use a real Inngest (npm run dev:inngest)`,
@@ -189,6 +193,8 @@ function startRun({
       return { ...base, durationMs: Date.now() - startedAt, status: 'completed', output: run.result }
     } catch (error) {
       return { ...base, durationMs: Date.now() - startedAt, status: 'failed', error: toRunError(error) }
+    } finally {
+      release()
     }
   })().then((outcome) => {
     report(outcome, logger)
@@ -199,6 +205,85 @@ function startRun({
   })
 
   registry.inFlight.set(runId, { functionId, eventName: event.name, startedAt, settled })
+}
+
+// --- flow control ---------------------------------------------------------------------------------
+
+/** Runs in flight in this process at most (INNGEST_LOCAL_CONCURRENCY overrides). */
+const maxRunsInFlight = Math.max(1, Number(process.env.INNGEST_LOCAL_CONCURRENCY) || 8)
+
+/** A counting semaphore with a FIFO queue. */
+type Slots = { active: number; waiting: (() => void)[] }
+const slotsByKey = new Map<string, Slots>()
+
+async function take(key: string, limit: number): Promise<void> {
+  let slots = slotsByKey.get(key)
+  if (!slots) {
+    slots = { active: 0, waiting: [] }
+    slotsByKey.set(key, slots)
+  }
+  if (slots.active < limit) {
+    slots.active += 1
+    return
+  }
+  const queue = slots.waiting
+  await new Promise<void>((resolve) => queue.push(resolve))
+}
+
+function give(key: string) {
+  const slots = slotsByKey.get(key)
+  if (!slots) return
+  const next = slots.waiting.shift()
+  // The slot passes straight to the next waiter; an idle key is forgotten.
+  if (next) next()
+  else if (--slots.active === 0) slotsByKey.delete(key)
+}
+
+type ConcurrencyRule = { key?: string; limit: number }
+
+/**
+ * The value of a concurrency key expression for an event: `event.data.a.b` paths and string
+ * literals joined by `+` (what our functions use). Anything else is refused, loudly, at the
+ * first run, rather than silently ignored.
+ */
+export function evaluateConcurrencyKey(expression: string, event: { data?: unknown }): string {
+  return expression
+    .split('+')
+    .map((part) => part.trim())
+    .map((part) => {
+      const literal = /^"([^"]*)"$|^'([^']*)'$/.exec(part)
+      if (literal) return literal[1] ?? literal[2] ?? ''
+      if (!/^event\.data(\.[A-Za-z_$][\w$]*)+$/.test(part)) {
+        throw new Error(`Concurrency key \`${expression}\` is not supported by the in-process dispatch: use event.data paths and string literals joined by +.`)
+      }
+      let value: unknown = event.data
+      for (const name of part.split('.').slice(2)) value = (value as Record<string, unknown> | undefined)?.[name]
+      return value === undefined || value === null ? '' : String(value)
+    })
+    .join('')
+}
+
+/** Waits for the function's concurrency slots (per key), then one of the process's; returns the release. */
+async function acquireSlots(target: InngestFunction.Any, event: EventPayload): Promise<() => void> {
+  const configured = (target.opts as { concurrency?: ConcurrencyRule | ConcurrencyRule[] | number }).concurrency
+  const rules: ConcurrencyRule[] = configured === undefined ? [] : typeof configured === 'number' ? [{ limit: configured }] : Array.isArray(configured) ? configured : [configured]
+  const keys: string[] = []
+  try {
+    for (const [i, rule] of rules.entries()) {
+      if (!(rule.limit > 0)) continue
+      const key = `${target.id()}#${i}:${rule.key ? evaluateConcurrencyKey(rule.key, event) : ''}`
+      await take(key, rule.limit)
+      keys.push(key)
+    }
+    await take('process', maxRunsInFlight)
+    keys.push('process')
+  } catch (error) {
+    for (const key of keys.reverse()) give(key)
+    throw error
+  }
+  return () => {
+    for (const key of keys.reverse()) give(key)
+  }
 }
 
 function report(outcome: LocalRunOutcome, logger: LocalDispatchLogger) {

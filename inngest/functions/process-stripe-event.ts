@@ -22,12 +22,13 @@ export const processStripeEvent = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { connectionId, stripeEventId } = event.data
-    // Webhooks arriving are the moment to notice a revoked key: at most one probe per interval.
-    const isProbeDue = await step.run('claim-key-probe', () => claimKeyProbe(db(), { connectionId, now: new Date(), minIntervalMs: KEY_PROBE_INTERVAL_MS }))
+    const { isProbeDue, ...result } = await step.run('apply-stripe-event', async () => ({
+      // Webhooks arriving are the moment to notice a revoked key: at most one probe per interval.
+      // (An apply that meets a 401 itself records the rejected key.)
+      isProbeDue: await claimKeyProbe(db(), { connectionId, now: new Date(), minIntervalMs: KEY_PROBE_INTERVAL_MS }),
+      ...(await applyStripeEvent({ db: db(), stripeFor: (c) => stripeForConnection({ db: db(), box: secretBox() }, c), now: () => new Date() }, { connectionId, eventId: stripeEventId })),
+    }))
     if (isProbeDue) await step.sendEvent('request-health-check', healthCheckRequested.create({ connectionId, reason: 'webhook' }))
-    const result = await step.run('apply-stripe-event', () =>
-      applyStripeEvent({ db: db(), stripeFor: (c) => stripeForConnection({ db: db(), box: secretBox() }, c), now: () => new Date() }, { connectionId, eventId: stripeEventId }),
-    )
     const cause = `stripe:${stripeEventId}`
     const announcements = [
       ...chunk(result.contactIds, 500).map((contactIds) => contactUpdated.create({ workspaceId: result.workspaceId, contactIds, cause })),

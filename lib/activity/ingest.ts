@@ -76,7 +76,7 @@ async function resolveContact(db: Db, workspaceId: string, who: { email?: string
   // Two calls racing for one email: the unique (workspace, email) index decides, the loser reads the winner.
   const id = randomUUID()
   const inserted = await db.$queryRawUnsafe<{ id: string }[]>(
-    `insert into contacts (id, workspace_id, email, external_id, name, updated_at) values ($1, $2, $3, $4, $5, now()) on conflict (workspace_id, email) do nothing returning id`,
+    `insert into contacts (id, workspace_id, email, external_id, name, updated_at) values ($1, $2, $3, $4, $5, (now() at time zone 'utc')) on conflict (workspace_id, email) do nothing returning id`,
     id,
     workspaceId,
     email,
@@ -90,7 +90,7 @@ async function resolveContact(db: Db, workspaceId: string, who: { email?: string
 export async function identify(db: Db, args: { workspaceId: string; input: Identify }): Promise<IngestResult> {
   const contactId = await resolveContact(db, args.workspaceId, args.input)
   await db.$executeRawUnsafe(
-    `update contacts set custom_attributes = custom_attributes || $1::jsonb, name = coalesce(name, $2), updated_at = now() where id = $3 and workspace_id = $4`,
+    `update contacts set custom_attributes = custom_attributes || $1::jsonb, name = coalesce(name, $2), updated_at = (now() at time zone 'utc') where id = $3 and workspace_id = $4`,
     JSON.stringify(args.input.attributes ?? {}),
     args.input.name ?? null,
     contactId,
@@ -117,7 +117,7 @@ export async function track(db: Db, args: { workspaceId: string; input: Track; n
   if (!inserted.length) return { contactId, duplicate: true }
   // "Last activity" only moves forward: a late, older event does not pull it back.
   await db.$executeRawUnsafe(
-    `update contacts set last_activity_at = greatest(coalesce(last_activity_at, $1::timestamp), $1::timestamp), updated_at = now() where id = $2`,
+    `update contacts set last_activity_at = greatest(coalesce(last_activity_at, $1::timestamp), $1::timestamp), updated_at = (now() at time zone 'utc') where id = $2`,
     occurredAt.toISOString(),
     contactId,
   )

@@ -67,7 +67,8 @@ export async function finishConnection(
   const updated = await deps.db.stripeConnection.update({
     where: { id: connection.id },
     data: {
-      status: 'waiting_to_sync',
+      // "Changes only" has no import to wait for: it is live from now on.
+      status: args.importChoice === 'all' ? 'waiting_to_sync' : 'active',
       importChoice: args.importChoice,
       connectedAt: (deps.now ?? (() => new Date()))(),
       isPrimary: hasPrimary === 0,

@@ -48,7 +48,7 @@ export async function removeImportedData(db: Db, args: { workspaceId: string; co
       const mapping = parsed.ok ? parsed.mapping : defaultMapping()
       const personalTargets = [...mapping.fields.filter((f) => personalFieldKeys.has(f.key)).map((f) => f.target), ...mapping.metadata.map((m) => m.target)]
       await tx.$executeRawUnsafe(
-        `update contacts set email = null, name = null, is_stripe_linked = false, attributes = attributes - $3::text[], updated_at = now()
+        `update contacts set email = null, name = null, is_stripe_linked = false, attributes = attributes - $3::text[], updated_at = (now() at time zone 'utc')
          where workspace_id = $1 and id = any($2::text[])`,
         args.workspaceId,
         onlyHere,

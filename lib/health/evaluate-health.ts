@@ -6,7 +6,9 @@ import { readHealthThresholds } from './thresholds'
 // Computes a connection's health from its recorded facts, stores it, and alerts on the edges
 // of an incident: entering failing or needs re-auth notifies every admin once (in-app and by
 // email); leaving it for a working state sends one recovery notice. Moving between the two
-// alerting states is the same incident and stays quiet.
+// alerting states is the same incident and stays quiet. A pause is an admin's decision, not a
+// change in what is broken: it neither ends an incident nor starts one, so what is stored (and
+// alerted on) is the state under the pause.
 
 const alerting = new Set<HealthState>(['failing', 'needs_reauth'])
 
@@ -31,22 +33,23 @@ export async function evaluateConnectionHealth(deps: EvaluateDeps, args: { conne
   const facts = await readHealthFacts(db, { connectionId: connection.id, now })
   const health = computeSyncHealth(facts, readHealthThresholds(connection.workspace.healthThresholds), now)
   const previous = (connection.healthState as HealthState | null) ?? null
-  const reason = health.reasons[0]?.message ?? health.summary
+  const state = health.state === 'paused' ? (health.reasons.find((r) => r.severity !== 'paused')?.severity ?? 'healthy') : health.state
+  const reason = health.reasons.find((r) => r.severity === state)?.message ?? health.summary
 
   // Claimed with a conditional update so two evaluations racing on one transition notify once.
   const changed = await db.stripeConnection.updateMany({
     where: { id: connection.id, healthState: previous },
-    data: { healthState: health.state, healthReason: reason, ...(previous !== health.state && { healthChangedAt: now }) },
+    data: { healthState: state, healthReason: reason, ...(previous !== state && { healthChangedAt: now }) },
   })
   let notified: HealthNotice['kind'] | null = null
-  if (changed.count === 1 && previous !== health.state) {
+  if (changed.count === 1 && previous !== state) {
     const name = connection.accountName ?? connection.accountId ?? 'Stripe account'
     const href = `/settings/stripe/${connection.id}/health`
-    if (alerting.has(health.state) && !(previous && alerting.has(previous))) {
+    if (alerting.has(state) && !(previous && alerting.has(previous))) {
       notified = 'incident'
-      const title = health.state === 'needs_reauth' ? `Stripe sync stopped: ${name} needs a new key` : `Stripe sync failing for ${name}`
+      const title = state === 'needs_reauth' ? `Stripe sync stopped: ${name} needs a new key` : `Stripe sync failing for ${name}`
       await deps.notify({ workspaceId: connection.workspaceId, connectionId: connection.id, kind: 'incident', title, body: reason, href })
-    } else if (previous && alerting.has(previous) && !alerting.has(health.state)) {
+    } else if (previous && alerting.has(previous) && !alerting.has(state)) {
       notified = 'recovery'
       await deps.notify({
         workspaceId: connection.workspaceId,

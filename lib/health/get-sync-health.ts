@@ -81,7 +81,7 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
   const { connectionId, now } = args
   const connection = await db.stripeConnection.findUniqueOrThrow({
     where: { id: connectionId },
-    select: { status: true, keyCheckedAt: true, endpointCheckedAt: true, healthChangedAt: true, webhookEndpointId: true, workspace: { select: { healthThresholds: true } } },
+    select: { status: true, keyCheckedAt: true, endpointCheckedAt: true, healthState: true, healthChangedAt: true, webhookEndpointId: true, workspace: { select: { healthThresholds: true } } },
   })
   const thresholds = readHealthThresholds(connection.workspace.healthThresholds)
   const [facts, chart, objects, contactsInSync, errors, gapRuns, retries, streamErrors] = await Promise.all([
@@ -106,7 +106,8 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
     status: connection.status,
     hasWebhookEndpoint: connection.webhookEndpointId !== null,
     checkedAt: { key: connection.keyCheckedAt?.toISOString() ?? null, endpoint: connection.endpointCheckedAt?.toISOString() ?? null },
-    stateSince: connection.healthChangedAt?.toISOString() ?? null,
+    // Known only for the state last stored by a check (a paused connection stores the state under the pause).
+    stateSince: connection.healthState === health.state ? (connection.healthChangedAt?.toISOString() ?? null) : null,
     endpoint: facts.endpoint.checkedAt ? { exists: facts.endpoint.exists, enabled: facts.endpoint.enabled, missingEvents: facts.endpoint.missingEvents } : null,
     figures: {
       contactsInSync,

@@ -120,7 +120,7 @@ describe('key probe (F21)', () => {
     c.control.setFaults(faults)
     const probed = await probeConnectionKey({ ...deps, now: at('2026-11-22T12:00:00Z') }, { connectionId: c.connectionId })
     expect(probed).toEqual({ ok: false, reason: 'unavailable', message: expect.stringContaining('not marked bad') })
-    expect(await rowOf(c.connectionId)).toMatchObject({ status: 'waiting_to_sync', keyError: null, keyCheckedAt: new Date('2026-11-22T12:00:00Z') })
+    expect(await rowOf(c.connectionId)).toMatchObject({ status: 'active', keyError: null, keyCheckedAt: new Date('2026-11-22T12:00:00Z') })
   })
 
   test('Stripe unreachable (nothing listening) neither marks the key bad nor clears an earlier verdict', async () => {
@@ -241,7 +241,7 @@ describe('webhook endpoint check and repair (F21)', () => {
     await expect(repairWebhookEndpoint({ ...deps, appUrl }, { workspaceId: c.workspaceId, connectionId: c.connectionId })).rejects.toSatisfy(
       (e) => e instanceof AppError && e.code === 'conflict' && /new restricted key/.test(e.message),
     )
-    expect(await rowOf(c.connectionId)).toMatchObject({ endpointCheck: { exists: true, enabled: true, missingEvents: [] }, endpointCheckedAt: new Date('2026-11-22T15:00:00Z'), status: 'waiting_to_sync' })
+    expect(await rowOf(c.connectionId)).toMatchObject({ endpointCheck: { exists: true, enabled: true, missingEvents: [] }, endpointCheckedAt: new Date('2026-11-22T15:00:00Z'), status: 'active' })
   })
 
   test('no endpoint (live mode on a private address): not configured, no request to Stripe; repair explains why', async () => {

@@ -32,6 +32,20 @@ function keyErrorOf(code: string | undefined): string {
 }
 
 /**
+ * Records that Stripe answered 401 to the stored key (the probe, or any call the sync makes):
+ * `keyError` in words, and needs_reauth unless paused or unfinished. Returns the words.
+ */
+export async function recordRejectedKey(db: Db, args: { connectionId: string; code: string | undefined; now: Date }): Promise<string> {
+  const keyError = keyErrorOf(args.code)
+  const where = { id: args.connectionId }
+  await db.$transaction([
+    db.stripeConnection.update({ where, data: { keyError, keyCheckedAt: args.now } }),
+    db.stripeConnection.updateMany({ where: { ...where, status: { notIn: ['paused', 'draft', 'needs_reauth'] } }, data: { status: 'needs_reauth' } }),
+  ])
+  return keyError
+}
+
+/**
  * Reads one customer with the stored key (customers read is a required permission, so every
  * working key may do it). A 401 records `keyError` and sets the connection to needs_reauth;
  * success clears `keyError` and ends needs_reauth. A paused or unfinished connection keeps its
@@ -62,11 +76,7 @@ export async function probeConnectionKey(deps: ConnectionDeps, args: { connectio
   }
 
   if (failure.kind === 'revoked') {
-    const keyError = keyErrorOf(code)
-    await deps.db.$transaction([
-      deps.db.stripeConnection.update({ where, data: { keyError, keyCheckedAt: now } }),
-      deps.db.stripeConnection.updateMany({ where: { ...where, status: { notIn: ['paused', 'draft', 'needs_reauth'] } }, data: { status: 'needs_reauth' } }),
-    ])
+    const keyError = await recordRejectedKey(deps.db, { connectionId: connection.id, code, now })
     return { ok: false, reason: 'key_rejected', message: `${keyError}. Save a new restricted key of the same account.` }
   }
 

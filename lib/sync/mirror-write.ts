@@ -109,7 +109,7 @@ export async function writeMirror(db: Db, args: { connectionId: string; type: Mi
   const names = typed.map(([c]) => c)
   const recordset = ['id text', 'created timestamp', 'livemode boolean', 'data jsonb', 'data_as_of timestamp', 'deleted_at timestamp', ...typed.map(([c, t]) => `${c} ${t}`)].join(', ')
   const insert = `insert into ${spec.table} as t (connection_id, id, created, livemode, data, data_as_of, deleted_at, synced_at${names.map((n) => `, ${n}`).join('')})
-       select $1, x.id, x.created, x.livemode, x.data, x.data_as_of, x.deleted_at, now()${names.map((n) => `, x.${n}`).join('')}
+       select $1, x.id, x.created, x.livemode, x.data, x.data_as_of, x.deleted_at, (now() at time zone 'utc')${names.map((n) => `, x.${n}`).join('')}
        from jsonb_to_recordset($2::jsonb) as x(${recordset})`
   // Full objects replace what we hold; a deletion stub only marks it deleted (keeps its data).
   const fullUpdate = ['created', 'livemode', 'data', ...names, 'data_as_of', 'deleted_at'].map((c) => `${c} = excluded.${c}`).join(', ')
@@ -120,7 +120,7 @@ export async function writeMirror(db: Db, args: { connectionId: string; type: Mi
     for (let i = 0; i < part.length; i += CHUNK) {
       const result = await db.$queryRawUnsafe<{ id: string }[]>(
         `${insert}
-         on conflict (connection_id, id) do update set ${update}, synced_at = now()
+         on conflict (connection_id, id) do update set ${update}, synced_at = (now() at time zone 'utc')
          where excluded.data_as_of >= t.data_as_of
          returning id`,
         args.connectionId,

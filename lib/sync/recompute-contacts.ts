@@ -84,7 +84,7 @@ async function recomputeChunk(db: Db, args: { connectionId: string; customerIds:
       // links to the winner's contact below.
       const inserted = await db.$queryRawUnsafe<{ id: string }[]>(
         `insert into contacts (id, workspace_id, email, external_id, is_stripe_linked, updated_at)
-         select x.id, $1, x.email, x.external_id, true, now() from jsonb_to_recordset($2::jsonb) as x(id text, email text, external_id text)
+         select x.id, $1, x.email, x.external_id, true, (now() at time zone 'utc') from jsonb_to_recordset($2::jsonb) as x(id text, email text, external_id text)
          on conflict (workspace_id, email) do nothing returning id`,
         workspaceId,
         JSON.stringify(fresh.map((f) => ({ id: f.id, email: f.email, external_id: f.externalId }))),
@@ -125,7 +125,7 @@ async function recomputeChunk(db: Db, args: { connectionId: string; customerIds:
        subscription_status = x.subscription_status, subscription_count = x.subscription_count, active_subscription_count = x.active_subscription_count,
        trial_start = x.trial_start, trial_end = x.trial_end, current_period_end = x.current_period_end, cancel_at_period_end = x.cancel_at_period_end,
        mrr = x.mrr, currency = x.currency, total_spend = x.total_spend, stripe_created_at = x.stripe_created_at,
-       last_payment_at = x.last_payment_at, last_failed_payment_at = x.last_failed_payment_at, attributes = x.attributes, updated_at = now()
+       last_payment_at = x.last_payment_at, last_failed_payment_at = x.last_failed_payment_at, attributes = x.attributes, updated_at = (now() at time zone 'utc')
      -- timestamps arrive as ISO strings in UTC; Prisma's DateTime columns are UTC timestamps without zone
      from jsonb_to_recordset($1::jsonb) as x(id text, email text, name text, external_id text, is_stripe_linked boolean,
        subscription_status text, subscription_count int, active_subscription_count int, trial_start timestamp, trial_end timestamp,

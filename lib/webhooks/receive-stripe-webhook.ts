@@ -98,7 +98,7 @@ export async function receiveStripeWebhook(deps: WebhookDeps, args: { connection
   try {
     const rows = await deps.db.$queryRawUnsafe<{ id: string }[]>(
       `insert into stripe_events (connection_id, id, type, created, livemode, api_version, payload, source, status, received_at)
-       values ($1, $2, $3, $4::timestamp, $5, $6, $7::jsonb, 'webhook', $8::"StripeEventStatus", now())
+       values ($1, $2, $3, $4::timestamp, $5, $6, $7::jsonb, 'webhook', $8::"StripeEventStatus", (now() at time zone 'utc'))
        on conflict (connection_id, id) do nothing returning id`,
       connectionId,
       event.id,

@@ -112,7 +112,7 @@ async function storeEvents(db: Db, connectionId: string, events: readonly Stripe
   }))
   const inserted = await db.$queryRawUnsafe<{ id: string }[]>(
     `insert into stripe_events (connection_id, id, type, created, livemode, api_version, payload, source, status, received_at)
-     select $1, x.id, x.type, x.created, x.livemode, x.api_version, x.payload, 'gap_repair', x.status::"StripeEventStatus", now()
+     select $1, x.id, x.type, x.created, x.livemode, x.api_version, x.payload, 'gap_repair', x.status::"StripeEventStatus", (now() at time zone 'utc')
      from jsonb_to_recordset($2::jsonb) as x(id text, type text, created timestamp, livemode boolean, api_version text, payload jsonb, status text)
      on conflict (connection_id, id) do nothing returning id`,
     connectionId,

@@ -7,6 +7,7 @@ import type { BundlePrice, BundleSubscription } from '../customer-bundle'
 import { type MirrorObject, type MirrorRow, readMirror, writeMirror } from '../mirror-write'
 import { computeMrr } from '../mrr'
 import { recomputeContacts } from '../recompute-contacts'
+import { recordRejectedKey } from '../../health/probe-key'
 import { deriveLifecycleEvents, type SubscriptionState } from './derive-lifecycle'
 import { handlerFor } from './handlers'
 import type { EventHandler } from './types'
@@ -123,6 +124,10 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
     return { status: 'processed', workspaceId: connection.workspaceId, contactIds: [...touched], billingEvents, refetched }
   } catch (error) {
     await mark(db, args, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined)
+    // Stripe refused the key while fetching the truth: the connection needs a new one.
+    if ((error as { statusCode?: number } | null)?.statusCode === 401) {
+      await recordRejectedKey(db, { connectionId: args.connectionId, code: (error as { code?: string }).code, now: deps.now() }).catch(() => undefined)
+    }
     throw error
   }
 }

@@ -1,0 +1,397 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import { InngestTestEngine } from '@inngest/test'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { checkSyncHealth } from '@/inngest/functions/check-sync-health'
+import { F2_PERMISSIONS, type Faults, type RunningSandbox, startSandbox } from '@/sandbox/index'
+import { testDb as db } from '@/test/db'
+import { type ConnectionDeps, stripeForConnection } from '../connections/connection-deps'
+import { finishConnection } from '../connections/finish-connection'
+import { rotateConnectionKey } from '../connections/manage-connections'
+import { verifyKey } from '../connections/verify-key'
+import { secretBox } from '../crypto'
+import { createMailer } from '../mail/send-email'
+import { notifyWorkspaceAdmins } from '../notices/notify-admins'
+import { createStripeClient } from '../stripe/client'
+import { applyStripeEvent } from '../sync/apply-event/apply-stripe-event'
+import { isHandledType } from '../sync/apply-event/handlers'
+import { runBackfill } from '../sync/backfill/run-backfill'
+import { recomputeContacts } from '../sync/recompute-contacts'
+import { repairGaps } from '../webhooks/repair-gaps'
+import { createStripeWebhookHandler } from '../webhooks/stripe-webhook-handler'
+import { acceptInvitation, createInvitation } from '../workspaces/invitations'
+import { signUp } from '../workspaces/sign-up'
+import { checkWebhookEndpoint, repairWebhookEndpoint } from './check-endpoint'
+import { evaluateConnectionHealth } from './evaluate-health'
+import { getSyncHealth } from './get-sync-health'
+import { pauseSyncing, resumeSyncing } from './pause-syncing'
+import { probeConnectionKey } from './probe-key'
+import { retryFailedEvents } from './retry-failed-events'
+
+// F21 driven for real: the Stripe sandbox's fault switches (over its HTTP control API) break
+// what they break in production — a revoked key, dropped deliveries, a deleted endpoint, 429s,
+// an outage mid-refetch — and each test asserts what the admin then sees: getSyncHealth's
+// state, reasons and figures, and the notices and emails evaluateConnectionHealth sends.
+// Deliveries go over HTTP to the app's real webhook route handler; nothing is mocked. `now` is
+// the wall clock (the facts' windows are measured against received_at / updated_at, written by
+// PostgreSQL and Prisma at the real time), except for gap repair, run as the next pass a minute
+// on and read at that same instant.
+
+// The Inngest function reads the app's own secret box and env (mailer, APP_URL).
+process.env.APP_ENCRYPTION_KEY ??= randomBytes(32).toString('base64')
+process.env.AUTH_SECRET ??= randomBytes(32).toString('base64')
+const box = secretBox()
+const deps: ConnectionDeps = { db, box }
+const now = () => new Date()
+let sandbox: RunningSandbox
+let server: Server
+let appUrl: string
+
+const handler = createStripeWebhookHandler(() => ({ db, openSecret: (s) => box.open(s), dispatch: async () => {}, log: { warn: () => {}, error: () => {} } }))
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ customers: 0, seed: 21, delivery: { retryBaseMs: 100, maxAttempts: 3, timeoutMs: 5000 } })
+  server = createServer((req, res) => {
+    const connectionId = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.split('/').pop() ?? '')
+    const request = new Request(`http://localhost${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit)
+    handler(request, { params: Promise.resolve({ connectionId }) })
+      .then(async (response) => {
+        res.writeHead(response.status, { 'content-type': 'application/json' })
+        res.end(Buffer.from(await response.arrayBuffer()))
+      })
+      .catch((error) => {
+        res.writeHead(500)
+        res.end(String(error))
+      })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(async () => {
+  await sandbox?.close()
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+})
+
+/** The sandbox's control API over HTTP (sandbox/README.md). */
+async function control<T>(path: string, body: unknown = {}): Promise<T> {
+  const res = await fetch(`${sandbox.controlUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  if (!res.ok) throw new Error(`sandbox ${path} answered ${res.status}: ${await res.text()}`)
+  return (await res.json()) as T
+}
+
+function sandboxAccount(accountId: string) {
+  const at = `/accounts/${accountId}`
+  return {
+    setFaults: (faults: Partial<Faults>) => control(`${at}/faults`, faults),
+    revokeKey: (key: string) => control('/keys/revoke', { key }),
+    createKey: async () => (await control<{ key: string }>(`${at}/keys`, { permissions: F2_PERMISSIONS })).key,
+    createCustomer: (input: { email: string; name?: string; price?: string }) => control<{ customer: string; subscription: string | null; events: string[] }>(`${at}/customers`, input),
+    webhooksIdle: () => control(`${at}/webhooks/idle`),
+  }
+}
+
+/** A new workspace connected through the wizard to a new sandbox account: key verified, our endpoint created in Stripe. */
+async function connect(options: { customers?: number } = {}) {
+  const account = await control<{ accountId: string; secretKey: string; restrictedKey: string }>('/accounts', { customers: options.customers ?? 0, seed: Math.floor(Math.random() * 1e6) })
+  const email = `ada-${randomUUID()}@example.com`
+  const ws = await signUp(db, { name: 'Ada Admin', email, password: 'plum-violet-42-sky' })
+  const verified = await verifyKey(deps, { ...ws, key: account.restrictedKey, apiBase: sandbox.url })
+  if (!verified.ok) throw new Error(verified.message)
+  await finishConnection({ ...deps, appUrl, emit: async () => {} }, { workspaceId: ws.workspaceId, connectionId: verified.connectionId, importChoice: 'changes_only' })
+  return {
+    workspaceId: ws.workspaceId,
+    connectionId: verified.connectionId,
+    /** What alerts call the account: the F2 key may not read the account's name. */
+    accountId: account.accountId,
+    admin: { userId: ws.userId, email },
+    key: account.restrictedKey,
+    sandbox: sandboxAccount(account.accountId),
+    /** The account owner's own client (a secret key), acting as someone in the Stripe dashboard. */
+    owner: createStripeClient(account.secretKey, { apiBase: sandbox.url }),
+  }
+}
+type Connected = Awaited<ReturnType<typeof connect>>
+
+/** A member who joined through an invite link. */
+async function invite(c: Connected, role: 'admin' | 'marketer') {
+  const email = `${role}-${randomUUID()}@example.com`
+  const { token } = await createInvitation(db, { workspaceId: c.workspaceId, createdById: c.admin.userId, role, now: now() })
+  const { userId } = await signUp(db, { name: `Mo ${role}`, email, password: 'plum-violet-42-sky' }, (tx, userId) => acceptInvitation(tx, { token, userId, now: now() }))
+  return { userId, email }
+}
+
+const healthOf = (c: Connected, at = now()) => getSyncHealth(db, { connectionId: c.connectionId, now: at })
+const codesOf = (view: { health: { reasons: { code: string }[] } }) => view.health.reasons.map((r) => r.code)
+const mailer = createMailer({ db, from: 'Churnless <no-reply@localhost>' })
+const evaluate = (c: Connected, at?: Date) => evaluateConnectionHealth({ db, now: at ? () => at : now, notify: (notice) => notifyWorkspaceAdmins({ db, mailer, appUrl }, notice) }, { connectionId: c.connectionId })
+const noticesOf = (c: Connected) => db.notice.findMany({ where: { workspaceId: c.workspaceId }, orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }] })
+const emailsOf = (c: Connected) => db.outboxEmail.findMany({ where: { workspaceId: c.workspaceId }, orderBy: [{ createdAt: 'asc' }, { to: 'asc' }] })
+const storedEvents = (c: Connected) => db.stripeEvent.findMany({ where: { connectionId: c.connectionId } })
+const healthHref = (c: Connected) => `/settings/stripe/${c.connectionId}/health`
+
+/** Applies one stored event as the process-stripe-event function does; a failure is returned, as Inngest records it. */
+async function apply(connectionId: string, eventId: string): Promise<string> {
+  const applyDeps = { db, stripeFor: (c: { keySealed: string; apiBase: string | null }) => stripeForConnection(deps, c), now }
+  return applyStripeEvent(applyDeps, { connectionId, eventId }).then(
+    (r) => r.status,
+    (error: Error) => `failed: ${error.message}`,
+  )
+}
+const applyEach = async (events: { connectionId: string; stripeEventId: string }[]) => {
+  for (const e of events) await apply(e.connectionId, e.stripeEventId)
+}
+
+/** Waits for Stripe's deliveries, then applies the events in the order Stripe created them (one customer's events run in turn). */
+async function deliverAndApply(c: Connected, eventIds: string[]) {
+  await c.sandbox.webhooksIdle()
+  const outcomes: string[] = []
+  for (const id of eventIds) outcomes.push(await apply(c.connectionId, id))
+  return outcomes
+}
+
+const contactOf = async (c: Connected, customerId: string) => {
+  const link = await db.contactStripeLink.findUnique({ where: { connectionId_customerId: { connectionId: c.connectionId, customerId } } })
+  return link && db.contact.findUnique({ where: { id: link.contactId } })
+}
+
+describe('needs re-auth: a revoked key', () => {
+  test('probe → needs_reauth; each admin told once in the app and by email, the marketer not; a new key → healthy with one recovery notice', async () => {
+    const c = await connect()
+    const second = await invite(c, 'admin')
+    const marketer = await invite(c, 'marketer')
+    expect(await evaluate(c)).toMatchObject({ state: 'healthy', notified: null })
+
+    await c.sandbox.revokeKey(c.key)
+    expect(await probeConnectionKey(deps, { connectionId: c.connectionId })).toMatchObject({ ok: false, reason: 'key_rejected' })
+    const view = await healthOf(c)
+    expect(view).toMatchObject({ status: 'needs_reauth', health: { state: 'needs_reauth', summary: 'Stripe no longer accepts the key: save a new one.' } })
+    expect(view.health.reasons).toEqual([expect.objectContaining({ code: 'key_rejected', action: 'rotate_key', message: expect.stringContaining('revoked or has expired') })])
+    expect(view.checkedAt.key).not.toBeNull()
+
+    expect(await evaluate(c)).toMatchObject({ state: 'needs_reauth', previous: 'healthy', notified: 'incident' })
+    expect((await healthOf(c)).stateSince).not.toBeNull()
+    const title = `Stripe sync stopped: ${c.accountId} needs a new key`
+    const admins = [c.admin, second].sort((a, b) => a.userId.localeCompare(b.userId))
+    expect((await noticesOf(c)).map((n) => ({ userId: n.userId, kind: n.kind, title: n.title, href: n.href }))).toEqual(admins.map((a) => ({ userId: a.userId, kind: 'incident', title, href: healthHref(c) })))
+    const emails = await emailsOf(c)
+    expect(emails.map((e) => e.to).sort()).toEqual([c.admin.email, second.email].sort())
+    expect(emails.every((e) => e.subject === title && e.transport === 'outbox' && e.text.includes(`Open in Churnless: ${appUrl}${healthHref(c)}`))).toBe(true)
+    expect(emails.some((e) => e.to === marketer.email)).toBe(false)
+
+    // The next scheduled checks find the same incident: nobody is told twice.
+    await probeConnectionKey(deps, { connectionId: c.connectionId })
+    expect(await evaluate(c)).toMatchObject({ state: 'needs_reauth', previous: 'needs_reauth', notified: null })
+    expect(await noticesOf(c)).toHaveLength(2)
+    expect(await emailsOf(c)).toHaveLength(2)
+
+    await rotateConnectionKey(deps, { workspaceId: c.workspaceId, connectionId: c.connectionId, key: await c.sandbox.createKey() })
+    expect(await evaluate(c)).toMatchObject({ state: 'healthy', previous: 'needs_reauth', notified: 'recovery' })
+    expect((await healthOf(c)).health).toMatchObject({ state: 'healthy', reasons: [] })
+    const recoveries = (await noticesOf(c)).filter((n) => n.kind === 'recovery')
+    expect(recoveries.map((n) => n.userId).sort()).toEqual(admins.map((a) => a.userId))
+    expect(recoveries.every((n) => n.title === `Stripe sync recovered for ${c.accountId}` && n.body.includes('It was waiting for a new key'))).toBe(true)
+    expect(await emailsOf(c)).toHaveLength(4)
+  })
+
+  test('the check-sync-health Inngest function, on health/check.requested, probes the key and reports needs_reauth', async () => {
+    const c = await connect()
+    await c.sandbox.revokeKey(c.key)
+    const engine = new InngestTestEngine({ function: checkSyncHealth, events: [{ name: 'health/check.requested', data: { connectionId: c.connectionId, reason: 'admin' } }] })
+    const { result } = await engine.execute()
+    expect(result).toEqual({ state: 'needs_reauth', previous: null, notified: 'incident', keyOk: false })
+    expect((await healthOf(c)).health.state).toBe('needs_reauth')
+    expect(await noticesOf(c)).toMatchObject([{ userId: c.admin.userId, kind: 'incident' }])
+    expect(await emailsOf(c)).toMatchObject([{ to: c.admin.email, subject: expect.stringContaining('needs a new key') }])
+  })
+})
+
+describe('degraded: deliveries dropped, gap repair recovered them', () => {
+  test('Stripe drops every delivery → nothing stored; gap repair stores and applies what the Events API kept → degraded "gap_repair_recovered" with the count, no alert', async () => {
+    const c = await connect()
+    await c.sandbox.setFaults({ dropRate: 1 })
+    const monthly = (await c.owner.prices.list({ type: 'recurring', currency: 'usd', limit: 100 })).data.find((p) => p.recurring?.interval === 'month' && p.billing_scheme === 'per_unit')
+    const created = [
+      await c.sandbox.createCustomer({ email: `drop-a-${randomUUID()}@example.com`, name: 'Dee Dropped' }),
+      await c.sandbox.createCustomer({ email: `drop-b-${randomUUID()}@example.com` }),
+      await c.sandbox.createCustomer({ email: `drop-c-${randomUUID()}@example.com`, price: monthly?.id }),
+    ]
+    await c.sandbox.webhooksIdle()
+    expect(await storedEvents(c)).toEqual([])
+
+    // What Stripe has for these customers, and which of it we handle.
+    const eventIds = created.flatMap((x) => x.events)
+    const handled = (await Promise.all(eventIds.map((id) => c.owner.events.retrieve(id)))).filter((e) => isHandledType(e.type)).map((e) => e.id)
+    expect(handled.length).toBeGreaterThanOrEqual(9)
+
+    // The next scheduled pass: gap repair leaves events younger than a minute to their webhook.
+    // What the admin sees is read at that same instant.
+    const nextPass = new Date(Date.now() + 61_000)
+    const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: c.connectionId } })
+    const repaired = await repairGaps(
+      {
+        db,
+        stripe: stripeForConnection(deps, connection),
+        now: () => nextPass,
+        dispatch: (e) => apply(e.connectionId, e.stripeEventId),
+        requestBackfill: async () => {
+          throw new Error('a fresh connection is well within Stripe’s 30 days')
+        },
+      },
+      { connectionId: c.connectionId },
+    )
+    expect(repaired).toMatchObject({ kind: 'repaired', listed: eventIds.length, repaired: handled.length })
+
+    const stored = await storedEvents(c)
+    expect(stored.map((e) => e.id).sort()).toEqual([...eventIds].sort())
+    expect(stored.every((e) => e.source === 'gap_repair')).toBe(true)
+    expect(stored.filter((e) => e.status === 'processed').map((e) => e.id).sort()).toEqual([...handled].sort())
+    for (const { customer } of created) expect(await contactOf(c, customer)).not.toBeNull()
+
+    const view = await healthOf(c, nextPass)
+    expect(view.health.state).toBe('degraded')
+    expect(codesOf(view)).toEqual(['gap_repair_recovered'])
+    expect(view.health.reasons[0]?.message).toContain(`found ${handled.length} events`)
+    expect(view.figures).toMatchObject({ recoveredLast24h: handled.length, lastWebhookAt: null, failedEvents: 0 })
+    expect(view.gapRepairs).toEqual([{ id: repaired.runId, state: 'succeeded', kind: 'events', startedAt: nextPass.toISOString(), listed: eventIds.length, recovered: handled.length, error: null }])
+
+    // Degraded is worth a look, not an alert.
+    expect(await evaluate(c, nextPass)).toMatchObject({ state: 'degraded', notified: null })
+    expect(await noticesOf(c)).toEqual([])
+  })
+})
+
+describe('failing: our webhook endpoint deleted in Stripe', () => {
+  test('endpoint check → failing "endpoint_deleted" (repair_endpoint), admins alerted → repair → healthy, recovery notice; a new event is delivered with the new secret and stored', async () => {
+    const c = await connect()
+    const { webhookEndpointId } = await db.stripeConnection.findUniqueOrThrow({ where: { id: c.connectionId } })
+    await c.owner.webhookEndpoints.del(webhookEndpointId!)
+
+    expect(await checkWebhookEndpoint(deps, { connectionId: c.connectionId })).toMatchObject({ ok: true, endpoint: { exists: false } })
+    const view = await healthOf(c)
+    expect(view).toMatchObject({ health: { state: 'failing', summary: 'Stripe data is not being kept up to date.' }, endpoint: { exists: false, enabled: false, missingEvents: [] } })
+    expect(view.health.reasons).toEqual([expect.objectContaining({ code: 'endpoint_deleted', severity: 'failing', action: 'repair_endpoint' })])
+    expect(await evaluate(c)).toMatchObject({ state: 'failing', notified: 'incident' })
+    expect(await noticesOf(c)).toMatchObject([{ userId: c.admin.userId, kind: 'incident', title: `Stripe sync failing for ${c.accountId}` }])
+
+    const repaired = await repairWebhookEndpoint({ ...deps, appUrl }, { workspaceId: c.workspaceId, connectionId: c.connectionId })
+    expect(repaired).toMatchObject({ ok: true, endpoint: { exists: true, enabled: true } })
+    expect((await healthOf(c)).health).toMatchObject({ state: 'healthy', reasons: [] })
+    expect(await evaluate(c)).toMatchObject({ state: 'healthy', previous: 'failing', notified: 'recovery' })
+    expect((await noticesOf(c)).map((n) => n.kind)).toEqual(['incident', 'recovery'])
+
+    const { customer, events } = await c.sandbox.createCustomer({ email: `back-${randomUUID()}@example.com`, name: 'Bea Back' })
+    expect(await deliverAndApply(c, events)).toEqual(events.map(() => 'processed'))
+    expect((await storedEvents(c)).map((e) => [e.id, e.source]).sort()).toEqual(events.map((id) => [id, 'webhook']).sort())
+    expect((await contactOf(c, customer))?.name).toBe('Bea Back')
+    const after = await healthOf(c)
+    expect(after.health.state).toBe('healthy')
+    expect(after.figures.lastWebhookAt).not.toBeNull()
+  })
+})
+
+describe('degraded: rate limited', () => {
+  test('a 429 storm during the import: throttledLastHour = Σ sync_streams.throttled; at or above the workspace threshold → degraded "rate_limited"', async () => {
+    const c = await connect({ customers: 60 })
+    // Stripe allows 4 requests/s here while our budget says 30: requests meet 429s and wait.
+    await c.sandbox.setFaults({ rateLimit: 4 })
+    const result = await runBackfill({ db, box, recomputeContacts, ratePerSecond: 30 }, { connectionId: c.connectionId, reason: 'initial_import', concurrency: 4 })
+    expect(result.state).toBe('succeeded')
+    const streams = await db.syncStream.findMany({ where: { runId: result.runId } })
+    const throttled = streams.reduce((n, s) => n + s.throttled, 0)
+    expect(throttled).toBeGreaterThan(0)
+
+    const setThreshold = (throttledPerHour: number) => db.workspace.update({ where: { id: c.workspaceId }, data: { healthThresholds: { throttledPerHour } } })
+    await setThreshold(throttled + 1)
+    let view = await healthOf(c)
+    expect(view.figures.throttledLastHour).toBe(throttled)
+    expect(view.health).toMatchObject({ state: 'healthy', reasons: [] })
+
+    await setThreshold(throttled)
+    view = await healthOf(c)
+    expect(view.thresholds.throttledPerHour).toBe(throttled)
+    expect(view.health.state).toBe('degraded')
+    expect(view.health.reasons).toEqual([expect.objectContaining({ code: 'rate_limited', action: 'wait', message: expect.stringContaining(`${throttled.toLocaleString('en-US')} request`) })])
+  }, 120_000)
+})
+
+describe('paused, and failed events retried', () => {
+  test('paused: a delivered webhook is stored and held (pending), the state is paused; resuming applies it', async () => {
+    const c = await connect()
+    await pauseSyncing({ db }, { workspaceId: c.workspaceId, connectionId: c.connectionId })
+    const { customer, events } = await c.sandbox.createCustomer({ email: `held-${randomUUID()}@example.com`, name: 'Hal Held' })
+    expect(await deliverAndApply(c, events)).toEqual(events.map(() => 'held'))
+    expect((await storedEvents(c)).map((e) => [e.source, e.status])).toEqual(events.map(() => ['webhook', 'pending']))
+    expect(await contactOf(c, customer)).toBeNull()
+
+    const view = await healthOf(c)
+    expect(view).toMatchObject({ status: 'paused', health: { state: 'paused', summary: 'Syncing is paused.' }, figures: { stuckEvents: 0 } })
+    expect(view.health.reasons).toEqual([expect.objectContaining({ code: 'paused', action: 'resume' })])
+    expect(view.chart.reduce((n, b) => n + b.pending, 0)).toBe(events.length)
+    expect(await evaluate(c)).toMatchObject({ state: 'paused', notified: null })
+
+    const resumed = await resumeSyncing(
+      { db, dispatch: applyEach, now, requestBackfill: async () => { throw new Error('nothing was importing') } },
+      { workspaceId: c.workspaceId, connectionId: c.connectionId },
+    )
+    expect(resumed).toEqual({ status: 'active', resumedEvents: events.length, isImportResumed: false })
+    expect((await storedEvents(c)).every((e) => e.status === 'processed')).toBe(true)
+    expect((await contactOf(c, customer))?.name).toBe('Hal Held')
+    expect((await healthOf(c)).health).toMatchObject({ state: 'healthy', reasons: [] })
+  })
+
+  test('pausing during an incident neither ends it nor starts another: no "recovered" while the key is still refused', async () => {
+    const c = await connect()
+    const ids = { workspaceId: c.workspaceId, connectionId: c.connectionId }
+    await c.sandbox.revokeKey(c.key)
+    await probeConnectionKey(deps, { connectionId: c.connectionId })
+    expect(await evaluate(c)).toMatchObject({ state: 'needs_reauth', notified: 'incident' })
+
+    await pauseSyncing({ db }, ids)
+    const paused = await evaluate(c)
+    expect(paused).toMatchObject({ state: 'paused', previous: 'needs_reauth', notified: null })
+    expect(paused.reasons.map((r) => r.code)).toEqual(['paused', 'key_rejected'])
+    expect((await healthOf(c)).stateSince).toBeNull()
+    await resumeSyncing({ db, dispatch: applyEach, now, requestBackfill: async () => {} }, ids)
+    expect(await evaluate(c)).toMatchObject({ state: 'needs_reauth', notified: null })
+
+    // A new key saved while paused does end it.
+    await pauseSyncing({ db }, ids)
+    await rotateConnectionKey(deps, { ...ids, key: await c.sandbox.createKey() })
+    expect(await evaluate(c)).toMatchObject({ state: 'paused', previous: 'needs_reauth', notified: 'recovery' })
+    expect((await noticesOf(c)).map((n) => n.kind)).toEqual(['incident', 'recovery'])
+  })
+
+  test('Stripe failing (5xx) while we fetch its copy fails the event → degraded "events_failed", listed with its count; once Stripe answers, Retry applies it → healthy', async () => {
+    const c = await connect()
+    const ids = { workspaceId: c.workspaceId, connectionId: c.connectionId }
+    // customer.created, payment_method.attached and customer.updated share one second: the
+    // update cannot be ordered against what we hold, so Stripe's copy is fetched — mid-outage.
+    const { customer, events } = await c.sandbox.createCustomer({ email: `outage-${randomUUID()}@example.com`, name: 'Otto Outage' })
+    await c.sandbox.setFaults({ errorRate: 1 })
+    expect(await deliverAndApply(c, events)).toEqual(['processed', 'processed', 'failed: An unknown error occurred'])
+    const failedId = events[2]!
+
+    let view = await healthOf(c)
+    expect(view.health.state).toBe('degraded')
+    expect(codesOf(view)).toEqual(['events_failed'])
+    expect(view.health.reasons[0]).toMatchObject({ action: 'retry_failed', message: expect.stringMatching(/^1 event failed to apply/) })
+    expect(view.figures.failedEvents).toBe(1)
+    expect(view.errors).toEqual([{ cause: 'An unknown error occurred', eventType: 'customer.updated', eventId: failedId, objectId: customer, count: 1, firstSeen: expect.any(String), lastSeen: expect.any(String) }])
+
+    // Retrying while Stripe still fails: it fails again and is still listed once.
+    const retryDeps = { db, dispatch: applyEach, now }
+    expect(await retryFailedEvents(retryDeps, ids)).toEqual({ retried: 1 })
+    expect((await healthOf(c)).errors).toMatchObject([{ eventId: failedId, count: 1 }])
+
+    await c.sandbox.setFaults({ errorRate: 0 })
+    expect(await retryFailedEvents(retryDeps, ids)).toEqual({ retried: 1 })
+    expect(await db.stripeEvent.findUniqueOrThrow({ where: { connectionId_id: { connectionId: c.connectionId, id: failedId } } })).toMatchObject({ status: 'processed', error: null, attempts: 3 })
+    view = await healthOf(c)
+    expect(view.errors).toEqual([])
+    expect(view.health).toMatchObject({ state: 'healthy', reasons: [] })
+    expect(view.figures).toMatchObject({ failedEvents: 0, retriedEvents: 1, retryAttempts: 2 })
+    expect((await contactOf(c, customer))?.name).toBe('Otto Outage')
+  })
+})
