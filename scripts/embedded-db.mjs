@@ -19,6 +19,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { EMBEDDED_DB_HOST, embeddedDbPort, embeddedDbUrl } from './lib/embedded-defaults.mjs'
+import { CycleQueue } from './lib/pglite-cycle-queue.mjs'
 
 export const DEFAULT_DATA_DIR = '.data/pglite'
 const IN_MEMORY = 'memory://'
@@ -49,9 +50,11 @@ export async function startEmbeddedDb({ dataDir = DEFAULT_DATA_DIR, port = embed
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
     if (!inMemory) fs.mkdirSync(resolvedDir, { recursive: true })
     db = await PGlite.create(resolvedDir)
-    // pglite-socket runs one query at a time whatever the number of connections; the limit only
-    // bounds idle pooled connections (Prisma, Next.js dev reloads, the CLI).
+    // One query cycle at a time whatever the number of connections; the limit only bounds idle
+    // pooled connections (Prisma, Next.js dev reloads, the CLI).
     const server = new PGLiteSocketServer({ db, host: EMBEDDED_DB_HOST, port, maxConnections: 64 })
+    // Whole protocol cycles per connection, not interleaved messages (see pglite-cycle-queue.mjs).
+    Object.assign(server, { queryQueue: new CycleQueue(db) })
     try {
       await server.start()
     } catch (error) {

@@ -1,9 +1,10 @@
-// The embedded PostgreSQL (scripts/embedded-db.mjs): data survives a restart, and the clear
-// failures when the port or the data folder is taken.
+// The embedded PostgreSQL (scripts/embedded-db.mjs): data survives a restart, the clear
+// failures when the port or the data folder is taken, and many pooled connections at once.
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import pg from 'pg'
 import { afterAll, describe, expect, test } from 'vitest'
 import { startEmbeddedDb } from './embedded-db.mjs'
 import { pgFieldsFromUrl } from './lib/pg-url.mjs'
@@ -54,5 +55,48 @@ describe('startEmbeddedDb', () => {
     expect(fs.readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid))
     await db.stop()
     await db.stop() // idempotent
+  })
+
+  test('pooled connections with transactions and parameterised queries at once: no cycle is interleaved with another', { timeout: 60_000 }, async () => {
+    // pglite-socket alone interleaves protocol messages of different connections: here it gave
+    // "bind message supplies 1 parameters, but prepared statement "" requires 2" and
+    // "portal "" does not exist" in about one query of five.
+    const db = await startEmbeddedDb({ dataDir: 'memory://', port: 0 })
+    const pool = new pg.Pool({ connectionString: db.url, max: 8 })
+    try {
+      await pool.query('create table t (id int primary key, v text)')
+      const errors: string[] = []
+      await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          if (i % 5 === 0) {
+            const client = await pool.connect()
+            try {
+              await client.query('BEGIN')
+              await client.query('insert into t values ($1, $2)', [i, 'x'])
+              await new Promise((resolve) => setTimeout(resolve, 2))
+              await client.query('select v from t where id = $1', [i])
+              await client.query('COMMIT')
+            } catch (error) {
+              errors.push((error as Error).message)
+              await client.query('ROLLBACK').catch(() => undefined)
+            } finally {
+              client.release()
+            }
+            return
+          }
+          const params = Array.from({ length: (i % 3) + 1 }, (_, k) => k + i)
+          const { rows } = await pool.query(`select ${params.map((_, k) => `$${k + 1}::int`).join(' + ')} as s`, params).catch((error: Error) => {
+            errors.push(error.message)
+            return { rows: [] }
+          })
+          if (rows[0] && rows[0].s !== params.reduce((a, b) => a + b, 0)) errors.push(`wrong sum for query ${i}`)
+        }),
+      )
+      expect(errors).toEqual([])
+      expect((await pool.query('select count(*)::int as n from t')).rows[0].n).toBe(40)
+    } finally {
+      await pool.end()
+      await db.stop()
+    }
   })
 })
