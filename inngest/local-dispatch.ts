@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { type EventPayload, type InngestFunction, Middleware, NonRetriableError } from 'inngest'
 
 // In-process dispatch: when no Inngest server is configured (mode.ts), every event sent with
@@ -212,6 +213,26 @@ function startRun({
 /** Runs in flight in this process at most (INNGEST_LOCAL_CONCURRENCY overrides). */
 const maxRunsInFlight = Math.max(1, Number(process.env.INNGEST_LOCAL_CONCURRENCY) || 8)
 
+// Foreground first: runs share the web server's event loop, so while requests keep it busy
+// (mean event-loop delay above BUSY_LOOP_DELAY_MS over the last quarter second) only one run
+// goes at a time. A burst of webhooks is acknowledged at once and processed as the load
+// allows; the events are stored as pending meanwhile, so nothing waits on memory alone.
+const BUSY_LOOP_DELAY_MS = 15
+const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+let isLoopBusy = false
+let loopWatch: NodeJS.Timeout | undefined
+function watchLoop() {
+  if (loopWatch) return
+  loopDelay.enable()
+  loopWatch = setInterval(() => {
+    isLoopBusy = loopDelay.mean / 1e6 > BUSY_LOOP_DELAY_MS
+    loopDelay.reset()
+    if (!isLoopBusy) refill('process', maxRunsInFlight)
+  }, 250)
+  loopWatch.unref?.()
+}
+const processLimit = () => (isLoopBusy ? 1 : maxRunsInFlight)
+
 /** A counting semaphore with a FIFO queue. */
 type Slots = { active: number; waiting: (() => void)[] }
 const slotsByKey = new Map<string, Slots>()
@@ -230,13 +251,23 @@ async function take(key: string, limit: number): Promise<void> {
   await new Promise<void>((resolve) => queue.push(resolve))
 }
 
-function give(key: string) {
+function give(key: string, limit: number) {
   const slots = slotsByKey.get(key)
   if (!slots) return
-  const next = slots.waiting.shift()
-  // The slot passes straight to the next waiter; an idle key is forgotten.
+  // The slot passes straight to the next waiter unless the limit has shrunk meanwhile; an idle
+  // key is forgotten.
+  const next = slots.active <= limit ? slots.waiting.shift() : undefined
   if (next) next()
-  else if (--slots.active === 0) slotsByKey.delete(key)
+  else if (--slots.active === 0 && slots.waiting.length === 0) slotsByKey.delete(key)
+}
+
+/** Lets waiters in up to a limit that has grown. */
+function refill(key: string, limit: number) {
+  const slots = slotsByKey.get(key)
+  while (slots && slots.active < limit && slots.waiting.length) {
+    slots.active += 1
+    slots.waiting.shift()?.()
+  }
 }
 
 type ConcurrencyRule = { key?: string; limit: number }
@@ -267,23 +298,25 @@ export function evaluateConcurrencyKey(expression: string, event: { data?: unkno
 async function acquireSlots(target: InngestFunction.Any, event: EventPayload): Promise<() => void> {
   const configured = (target.opts as { concurrency?: ConcurrencyRule | ConcurrencyRule[] | number }).concurrency
   const rules: ConcurrencyRule[] = configured === undefined ? [] : typeof configured === 'number' ? [{ limit: configured }] : Array.isArray(configured) ? configured : [configured]
-  const keys: string[] = []
+  watchLoop()
+  const held: { key: string; limit: () => number }[] = []
+  const release = () => {
+    for (const { key, limit } of held.reverse()) give(key, limit())
+  }
   try {
     for (const [i, rule] of rules.entries()) {
       if (!(rule.limit > 0)) continue
       const key = `${target.id()}#${i}:${rule.key ? evaluateConcurrencyKey(rule.key, event) : ''}`
       await take(key, rule.limit)
-      keys.push(key)
+      held.push({ key, limit: () => rule.limit })
     }
-    await take('process', maxRunsInFlight)
-    keys.push('process')
+    await take('process', processLimit())
+    held.push({ key: 'process', limit: processLimit })
   } catch (error) {
-    for (const key of keys.reverse()) give(key)
+    release()
     throw error
   }
-  return () => {
-    for (const key of keys.reverse()) give(key)
-  }
+  return release
 }
 
 function report(outcome: LocalRunOutcome, logger: LocalDispatchLogger) {

@@ -28,6 +28,7 @@ import { evaluateConnectionHealth } from './evaluate-health'
 import { getSyncHealth } from './get-sync-health'
 import { pauseSyncing, resumeSyncing } from './pause-syncing'
 import { probeConnectionKey } from './probe-key'
+import { redispatchStoredEvents } from './redispatch-events'
 import { retryFailedEvents } from './retry-failed-events'
 
 // F21 driven for real: the Stripe sandbox's fault switches (over its HTTP control API) break
@@ -393,5 +394,27 @@ describe('paused, and failed events retried', () => {
     expect(view.health).toMatchObject({ state: 'healthy', reasons: [] })
     expect(view.figures).toMatchObject({ failedEvents: 0, retriedEvents: 1, retryAttempts: 2 })
     expect((await contactOf(c, customer))?.name).toBe('Otto Outage')
+  })
+
+  test('Stripe refusing the key while we fetch its copy holds the event (pending, not failed) → needs re-auth; a new key and a re-send apply it', async () => {
+    const c = await connect()
+    const { customer, events } = await c.sandbox.createCustomer({ email: `held-${randomUUID()}@example.com`, name: 'Hal Held' })
+    await c.sandbox.revokeKey(c.key)
+    // The third event needs Stripe's copy (same-second tie): the 401 holds it instead of failing it.
+    expect(await deliverAndApply(c, events)).toEqual(['processed', 'processed', 'held'])
+    const heldId = events[2]!
+    expect(await db.stripeEvent.findUniqueOrThrow({ where: { connectionId_id: { connectionId: c.connectionId, id: heldId } } })).toMatchObject({ status: 'pending', error: expect.stringContaining('Waiting for a new Stripe key') })
+    let view = await healthOf(c)
+    expect(view.health.state).toBe('needs_reauth')
+    expect(view.figures.failedEvents).toBe(0)
+    expect(view.errors).toEqual([])
+
+    await rotateConnectionKey(deps, { workspaceId: c.workspaceId, connectionId: c.connectionId, key: await c.sandbox.createKey() })
+    // What the rotate-key route does next: re-send what was held.
+    expect(await redispatchStoredEvents({ db, dispatch: applyEach, now }, { connectionId: c.connectionId, where: { status: 'pending' }, reason: 'new-key' })).toBe(1)
+    expect(await db.stripeEvent.findUniqueOrThrow({ where: { connectionId_id: { connectionId: c.connectionId, id: heldId } } })).toMatchObject({ status: 'processed', error: null })
+    view = await healthOf(c)
+    expect(view.health).toMatchObject({ state: 'healthy', reasons: [] })
+    expect((await contactOf(c, customer))?.name).toBe('Hal Held')
   })
 })

@@ -26,7 +26,7 @@ export type ApplyDeps = {
 }
 
 export type ApplyResult = {
-  /** `held`: the connection is paused; the event stays pending until syncing resumes. */
+  /** `held`: paused, or Stripe refused the key; the event stays pending until resumed / a new key is saved. */
   status: 'processed' | 'skipped' | 'ignored' | 'held'
   workspaceId: string
   contactIds: string[]
@@ -123,11 +123,17 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
     const touched = new Set([...contactIds, ...linksBefore.values()])
     return { status: 'processed', workspaceId: connection.workspaceId, contactIds: [...touched], billingEvents, refetched }
   } catch (error) {
-    await mark(db, args, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined)
-    // Stripe refused the key while fetching the truth: the connection needs a new one.
+    // Stripe refused the key while fetching the truth: nothing is wrong with the event. The
+    // connection needs a new key; the event is held (pending) and re-sent when one is saved.
     if ((error as { statusCode?: number } | null)?.statusCode === 401) {
-      await recordRejectedKey(db, { connectionId: args.connectionId, code: (error as { code?: string }).code, now: deps.now() }).catch(() => undefined)
+      await recordRejectedKey(db, { connectionId: args.connectionId, code: (error as { code?: string }).code, now: deps.now() })
+      await db.stripeEvent.update({
+        where: { connectionId_id: { connectionId: args.connectionId, id: args.eventId } },
+        data: { status: 'pending', error: 'Waiting for a new Stripe key: Stripe refused the stored one while this event was applied.', attempts: { increment: 1 } },
+      })
+      return { status: 'held', ...empty }
     }
+    await mark(db, args, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined)
     throw error
   }
 }

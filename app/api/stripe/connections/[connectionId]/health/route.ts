@@ -1,7 +1,8 @@
 // GET|POST /api/stripe/connections/:connectionId/health — sync health (F21) and its actions: check now, pause, resume, repair the endpoint, retry failed events
 import { z } from 'zod'
 import { inngest } from '@/inngest/client'
-import { backfillRequested, healthCheckRequested, stripeEventReceived } from '@/inngest/events'
+import { backfillRequested, healthCheckRequested } from '@/inngest/events'
+import { sendStoredEvents } from '@/inngest/send-stored-events'
 import { getConnectionOrThrow } from '@/lib/connections/connection-deps'
 import { connectionDeps } from '@/lib/connections/deps'
 import { db } from '@/lib/db'
@@ -9,7 +10,6 @@ import { env } from '@/lib/env'
 import { repairWebhookEndpoint } from '@/lib/health/check-endpoint'
 import { getSyncHealth } from '@/lib/health/get-sync-health'
 import { pauseSyncing, resumeSyncing } from '@/lib/health/pause-syncing'
-import type { StoredEventDispatch } from '@/lib/health/redispatch-events'
 import { retryFailedEvents, retryFailedEventsSchema } from '@/lib/health/retry-failed-events'
 import { withWorkspace } from '@/lib/server/route'
 
@@ -26,9 +26,6 @@ const actionSchema = z.discriminatedUnion(
   ],
   { error: 'Choose an action: check, pause, resume, repair_endpoint or retry.' },
 )
-
-const dispatch: StoredEventDispatch = (events) =>
-  inngest.send(events.map(({ dispatchId, ...data }) => stripeEventReceived.create(data, { id: dispatchId })))
 
 const requestCheck = (connectionId: string, reason: 'admin' | 'resumed' | 'endpoint_repaired') => inngest.send(healthCheckRequested.create({ connectionId, reason }))
 
@@ -51,7 +48,7 @@ export const POST = withWorkspace({ permission: 'manage_stripe', params, body: a
       return result
     }
     case 'resume': {
-      const result = await resumeSyncing({ db: db(), dispatch, now, requestBackfill: (connectionId) => inngest.send(backfillRequested.create({ connectionId, reason: 'resume' })) }, args)
+      const result = await resumeSyncing({ db: db(), dispatch: sendStoredEvents, now, requestBackfill: (connectionId) => inngest.send(backfillRequested.create({ connectionId, reason: 'resume' })) }, args)
       await requestCheck(args.connectionId, 'resumed')
       return result
     }
@@ -61,6 +58,6 @@ export const POST = withWorkspace({ permission: 'manage_stripe', params, body: a
       return result
     }
     case 'retry':
-      return retryFailedEvents({ db: db(), dispatch, now }, { ...args, eventType: body.eventType, cause: body.cause })
+      return retryFailedEvents({ db: db(), dispatch: sendStoredEvents, now }, { ...args, eventType: body.eventType, cause: body.cause })
   }
 })

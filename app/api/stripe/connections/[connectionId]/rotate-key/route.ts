@@ -2,13 +2,18 @@
 import { z } from 'zod'
 import { inngest } from '@/inngest/client'
 import { healthCheckRequested } from '@/inngest/events'
+import { sendStoredEvents } from '@/inngest/send-stored-events'
 import { connectionDeps } from '@/lib/connections/deps'
+import { db } from '@/lib/db'
+import { redispatchStoredEvents } from '@/lib/health/redispatch-events'
 import { rotateConnectionKey, rotateKeySchema } from '@/lib/connections/manage-connections'
 import { withWorkspace } from '@/lib/server/route'
 
 export const POST = withWorkspace({ permission: 'manage_stripe', params: z.object({ connectionId: z.string() }), body: rotateKeySchema }, async ({ context, params, body }) => {
   const result = await rotateConnectionKey(connectionDeps(), { workspaceId: context.workspaceId, connectionId: params.connectionId, key: body.key })
-  // The health state (and the recovery notice, if the key had been rejected) follows at once.
+  // Events held while Stripe refused the old key are applied now; the health state (and the
+  // recovery notice, if the key had been rejected) follows at once.
+  await redispatchStoredEvents({ db: db(), dispatch: sendStoredEvents, now: () => new Date() }, { connectionId: params.connectionId, where: { status: 'pending' }, reason: 'new-key' })
   await inngest.send(healthCheckRequested.create({ connectionId: params.connectionId, reason: 'key_rotated' }))
   return result
 })
