@@ -1,7 +1,13 @@
 // Webhook endpoint benchmark (SPEC §3: ≥ 500 deliveries/s acknowledged, p99 < 100 ms, none lost).
 //
 //   npm run build
-//   npm run bench:webhooks -- --rate 500 --seconds 30 [--port 3457] [--server postgresql://postgres@127.0.0.1:5432/postgres]
+//   npm run bench:webhooks -- --rate 500 --seconds 30 [--port 3457] [--server postgresql://postgres@127.0.0.1:5432/postgres] [--inngest local|server]
+//
+// --inngest local (default): the in-process dispatch, so the web server also processes every
+// event. --inngest server: the app sends events to an Inngest server (INNGEST_DEV=<url>), here a
+// stand-in in this process that accepts them as Inngest's event API does, so processing runs
+// elsewhere — the endpoint's own capacity. Then `processed` counts events handed to Inngest
+// and lagP95Ms is null.
 //
 // Starts the production build (`node scripts/run.mjs start`) on a fresh database of the local
 // PostgreSQL with in-process Inngest dispatch, registers one connection with a known signing
@@ -13,6 +19,7 @@
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import { createSecretBox } from '../lib/crypto/secret-box'
@@ -27,10 +34,34 @@ const { values } = parseArgs({
     port: { type: 'string' },
     server: { type: 'string', default: process.env.BENCH_DATABASE_SERVER ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
     'drain-seconds': { type: 'string', default: '300' },
+    inngest: { type: 'string', default: 'local' },
   },
 })
 const rate = Number(values.rate)
 const seconds = Number(values.seconds)
+if (values.inngest !== 'local' && values.inngest !== 'server') throw new Error('--inngest is local or server')
+const isLocal = values.inngest === 'local'
+
+/** A stand-in for Inngest's event API: accepts event batches, remembers the Stripe event ids. */
+async function startInngestStandIn(): Promise<{ url: string; received: Set<string>; close: () => void }> {
+  const received = new Set<string>()
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      let events: { name?: string; data?: { stripeEventId?: string } }[] = []
+      try {
+        const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '[]')
+        events = Array.isArray(parsed) ? parsed : [parsed]
+      } catch {}
+      for (const e of events) if (e.name === 'stripe/event.received' && e.data?.stripeEventId) received.add(e.data.stripeEventId)
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ ids: events.map(() => randomBytes(8).toString('hex')), status: 200 }))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, received, close: () => server.close() }
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,6 +81,7 @@ async function main() {
   const port = values.port ? Number(values.port) : await freePort()
   const database = await createServerDatabase(values.server!, 'churnless_bench_webhooks')
   const encryptionKey = randomBytes(32).toString('base64')
+  const standIn = isLocal ? null : await startInngestStandIn()
   const env = {
     ...process.env,
     PORT: String(port),
@@ -62,6 +94,10 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: '1',
   }
   for (const k of ['INNGEST_EVENT_KEY', 'INNGEST_SIGNING_KEY', 'INNGEST_DEV', 'INNGEST_BASE_URL']) delete (env as Record<string, string | undefined>)[k]
+  if (standIn) {
+    delete (env as Record<string, string | undefined>).INNGEST_LOCAL_DISPATCH
+    ;(env as Record<string, string>).INNGEST_DEV = standIn.url
+  }
   const app = spawn(process.execPath, ['scripts/run.mjs', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let appLog = ''
   app.stdout.on('data', (d) => (appLog = (appLog + d).slice(-20_000)))
@@ -77,6 +113,7 @@ async function main() {
       process.kill(-app.pid!, 'SIGTERM')
     } catch {}
     await db.$disconnect().catch(() => undefined)
+    standIn?.close()
     await new Promise((r) => setTimeout(r, 1000))
     await database.drop().catch(() => undefined)
   }
@@ -130,7 +167,7 @@ async function main() {
       const r = await deliver(1_000_000 + i)
       if (i === 19) progress(`warm-up delivery ${r.ok ? 'ok' : 'FAILED'} in ${Math.round(r.ms)} ms`)
     }
-    await waitFor(async () => (await db.stripeEvent.count({ where: { connectionId: connection.id, status: 'pending' } })) === 0, 60_000)
+    if (isLocal) await waitFor(async () => (await db.stripeEvent.count({ where: { connectionId: connection.id, status: 'pending' } })) === 0, 60_000)
     await db.stripeEvent.deleteMany({ where: { connectionId: connection.id } })
 
     // Steady rate: every 10 ms, send as many as the schedule says are due.
@@ -160,16 +197,19 @@ async function main() {
     const sendSeconds = (Date.now() - t0) / 1000
     progress(`sent ${total} in ${sendSeconds.toFixed(1)} s, ${acknowledged} acknowledged; draining`)
 
-    // Drain: every acknowledged event must end processed.
-    await waitFor(async () => (await db.stripeEvent.count({ where: { connectionId: connection.id, status: 'processed' } })) >= acknowledged, Number(values['drain-seconds']) * 1000)
+    // Drain: every acknowledged event must end processed (or, with an Inngest server, handed to it).
+    const isDone = async () => (standIn ? standIn.received.size : await db.stripeEvent.count({ where: { connectionId: connection.id, status: 'processed' } })) >= acknowledged
+    await waitFor(isDone, Number(values['drain-seconds']) * 1000)
     const rows = await db.stripeEvent.findMany({ where: { connectionId: connection.id }, select: { id: true, status: true, processedAt: true } })
     const stored = rows.length
-    const processedRows = rows.filter((r) => r.status === 'processed' && r.processedAt)
-    const lags = processedRows.map((r) => r.processedAt!.getTime() - (sentAt.get(r.id) ?? r.processedAt!.getTime())).sort((a, b) => a - b)
+    const processedRows = standIn ? rows.filter((r) => standIn.received.has(r.id)) : rows.filter((r) => r.status === 'processed' && r.processedAt)
+    const lags = standIn ? [] : processedRows.map((r) => r.processedAt!.getTime() - (sentAt.get(r.id) ?? r.processedAt!.getTime())).sort((a, b) => a - b)
     const contacts = await db.contact.count({ where: { workspaceId: workspace.id } })
     latencies.sort((a, b) => a - b)
-    const lost = [...sentAt.keys()].filter((id) => !rows.some((r) => r.id === id && r.status === 'processed')).length
+    const done = new Set(processedRows.map((r) => r.id))
+    const lost = [...sentAt.keys()].filter((id) => !done.has(id)).length
     const summary = {
+      inngest: values.inngest,
       rate,
       seconds,
       sendSeconds: round(sendSeconds),
@@ -182,7 +222,7 @@ async function main() {
       ackP50Ms: round(percentile(latencies, 50)),
       ackP99Ms: round(percentile(latencies, 99)),
       ackMaxMs: round(latencies.at(-1) ?? 0),
-      lagP95Ms: round(percentile(lags, 95)),
+      lagP95Ms: standIn ? null : round(percentile(lags, 95)),
     }
     console.log(JSON.stringify(summary))
   } finally {

@@ -133,11 +133,6 @@ export async function drainLocalRuns({ timeoutMs = 30_000 }: { timeoutMs?: numbe
   return registry.unclaimed.splice(0)
 }
 
-/** How many local runs are in flight right now (for health output and shutdown logs). */
-export function countLocalRunsInFlight(): number {
-  return registry.inFlight.size
-}
-
 type Trigger = { event?: unknown; if?: string }
 
 function findTrigger(fn: InngestFunction.Any, eventName: string): Trigger | undefined {
