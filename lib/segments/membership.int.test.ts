@@ -22,6 +22,24 @@ async function changesOf(contactId: string) {
 }
 
 describe('membership (F19)', () => {
+  test('a contact that no longer exists leaves every segment, even one whose rule an empty row would match ("name is not set")', async () => {
+    const ws = await createTestWorkspace(db)
+    const ids = await insertContacts(db, ws.id, [{ name: 'Gone Soon', status: 'active', lastActivityAt: t0 }])
+    const id = ids.get('Gone Soon') as string
+    const noName: Rule = { version: RULE_VERSION, root: { kind: 'group', combinator: 'and', conditions: [{ kind: 'attribute', attribute: 'name', type: 'string', operator: 'is_not_set' }] } }
+    const customers = await db.segment.create({ data: { workspaceId: ws.id, name: 'Paying', rule: { version: RULE_VERSION, root: { kind: 'group', combinator: 'and', conditions: [{ kind: 'subscription_status', operator: 'in', statuses: ['active'] }] } } } })
+    const unnamed = await db.segment.create({ data: { workspaceId: ws.id, name: 'Unnamed', rule: noName } })
+    await evaluateContacts({ db, workspaceId: ws.id, contactIds: [id], now: t0, cause: 'test:setup' })
+    expect(await memberNames(db, customers.id)).toEqual(['Gone Soon'])
+    expect(await memberNames(db, unnamed.id)).toEqual([])
+
+    await db.contact.delete({ where: { id } })
+    const { changes } = await evaluateContacts({ db, workspaceId: ws.id, contactIds: [id], now: t0, cause: 'test:deleted' })
+    expect(changes.map((c) => [c.segmentId, c.kind])).toEqual([[customers.id, 'exited']])
+    expect(await db.segmentMembership.count({ where: { contactId: id } })).toBe(0)
+    expect((await db.segment.findUniqueOrThrow({ where: { id: customers.id } })).memberCount).toBe(0)
+  })
+
   test('contact/updated: a trial that becomes past due moves from "Current trials" to "Past due", with exit and entry recorded and emitted', async () => {
     const ws = await createTestWorkspace(db)
     const ids = await insertContacts(db, ws.id, [{ name: 'Tess Trial', status: 'trialing', lastActivityAt: t0 }])

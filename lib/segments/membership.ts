@@ -66,25 +66,28 @@ export async function evaluateContacts(args: {
   const catalog = args.catalog ?? (await loadAttributeCatalog({ db, workspaceId }))
   const { usable, broken } = usableSegments(stored, catalog, now)
 
+  // One round trip per batch of segments; the first also reads the current memberships.
+  // Contacts that no longer exist come back with no row of their own (LEFT JOIN): they match
+  // nothing, so they leave every segment. Broken segments keep their members as they are.
+  const considered = usable.map((s) => s.id)
   const wanted = new Set<string>()
-  for (let i = 0; i < usable.length; i += SEGMENTS_PER_QUERY) {
+  const have = new Set<string>()
+  for (let i = 0; i === 0 || i < usable.length; i += SEGMENTS_PER_QUERY) {
     const batch = usable.slice(i, i + SEGMENTS_PER_QUERY)
-    const p = new SqlParams([workspaceId, contactIds])
-    const columns = batch.map((s, j) => `(${compileRule(s.rule, { catalog, now }, p)}) AS m${j}`)
-    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT c.id, ${columns.join(', ')} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2::text[])`, ...p.values)
+    const p = new SqlParams([workspaceId, contactIds, considered])
+    const columns = batch.map((s, j) => `(c.id IS NOT NULL AND (${compileRule(s.rule, { catalog, now }, p)})) AS m${j}`)
+    const current = i === 0 ? 'ARRAY(SELECT m.segment_id FROM segment_memberships m WHERE m.contact_id = ids.id AND m.segment_id = ANY($3::text[])) AS current' : 'NULL AS current'
+    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT ids.id AS contact_id, ${[current, ...columns].join(', ')}
+         FROM unnest($2::text[]) AS ids(id) LEFT JOIN contacts c ON c.id = ids.id AND c.workspace_id = $1`,
+      ...p.values,
+    )
     for (const row of rows) {
-      for (const [j, s] of batch.entries()) if (row[`m${j}`] === true) wanted.add(`${s.id}|${row.id as string}`)
+      const contactId = row.contact_id as string
+      for (const segmentId of (row.current as string[] | null) ?? []) have.add(`${segmentId}|${contactId}`)
+      for (const [j, s] of batch.entries()) if (row[`m${j}`] === true) wanted.add(`${s.id}|${contactId}`)
     }
   }
-
-  // Broken segments keep their members as they are until the rule is fixed.
-  const considered = usable.map((s) => s.id)
-  const current = await db.$queryRawUnsafe<{ segment_id: string; contact_id: string }[]>(
-    'SELECT segment_id, contact_id FROM segment_memberships WHERE contact_id = ANY($1::text[]) AND segment_id = ANY($2::text[])',
-    contactIds,
-    considered,
-  )
-  const have = new Set(current.map((r) => `${r.segment_id}|${r.contact_id}`))
   const enter = [...wanted].filter((k) => !have.has(k)).map(splitKey)
   const exit = [...have].filter((k) => !wanted.has(k)).map(splitKey)
   const changes = await applyChanges({ db, enter, exit, now, cause })
