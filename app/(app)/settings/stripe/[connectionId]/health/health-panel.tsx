@@ -154,7 +154,7 @@ export function HealthPanel({ connectionId, initial }: { connectionId: string; i
         <Stat label="Webhook lag" value={`${lag(data.figures.lagP50Seconds)} / ${lag(data.figures.lagP95Seconds)}`} hint="p50 / p95 over the last hour, from event creation to receipt." testId="figure-lag" />
         <Stat label="Events, 24 h" value={fmt(data.figures.received24h)} hint={`${fmt(data.figures.failedEvents)} failed · ${fmt(data.figures.stuckEvents)} waiting > 10 min`} testId="figure-events" />
         <Stat label="429s, last hour" value={fmt(data.figures.throttledLastHour)} hint="Stripe rate-limit answers during imports and gap repairs." testId="figure-429" />
-        <Stat label="Retries, 24 h" value={fmt(data.figures.retryAttempts)} hint={`${fmt(data.figures.retriedEvents)} events needed more than one attempt.`} testId="figure-retries" />
+        <Stat label="Retries, 24 h" value={fmt(data.figures.retryAttempts)} hint={`${fmt(data.figures.retriedEvents)} ${data.figures.retriedEvents === 1 ? 'event' : 'events'} needed more than one attempt.`} testId="figure-retries" />
         <Stat label="Recovered by gap repair" value={fmt(data.figures.recoveredLast24h)} hint="Events Stripe never delivered, found and applied (24 h)." testId="figure-recovered" />
         <Stat label="Objects mirrored" value={fmt(data.figures.objects.reduce((n, o) => n + o.count, 0))} hint={data.figures.objects.map((o) => `${fmt(o.count)} ${o.label}`).join(' · ')} testId="figure-objects" />
       </div>
