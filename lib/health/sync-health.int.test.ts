@@ -379,7 +379,7 @@ describe('paused, and failed events retried', () => {
     expect(codesOf(view)).toEqual(['events_failed'])
     expect(view.health.reasons[0]).toMatchObject({ action: 'retry_failed', message: expect.stringMatching(/^1 event failed to apply/) })
     expect(view.figures.failedEvents).toBe(1)
-    expect(view.errors).toEqual([{ cause: 'An unknown error occurred', eventType: 'customer.updated', eventId: failedId, objectId: customer, count: 1, firstSeen: expect.any(String), lastSeen: expect.any(String) }])
+    expect(view.errors).toEqual([{ cause: expect.stringMatching(/^Stripe failed \(HTTP 5\d\d\) while its copy of the object was fetched\. Retry once Stripe answers again\.$/), eventType: 'customer.updated', eventId: failedId, objectId: customer, count: 1, firstSeen: expect.any(String), lastSeen: expect.any(String) }])
 
     // Retrying while Stripe still fails: it fails again and is still listed once.
     const retryDeps = { db, dispatch: applyEach, now }

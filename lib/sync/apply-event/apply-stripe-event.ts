@@ -133,9 +133,26 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
       })
       return { status: 'held', ...empty }
     }
-    await mark(db, args, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined)
+    console.error('[churnless] applying a Stripe event failed', { connectionId: args.connectionId, eventId: args.eventId }, error)
+    await mark(db, args, 'failed', failureInWords(error)).catch(() => undefined)
     throw error
   }
+}
+
+/**
+ * What the health page shows as the cause of a failed event: the kind of failure and what to
+ * do, in words. Stripe's own message and stack traces stay in the server log.
+ */
+export function failureInWords(error: unknown): string {
+  const stripe = error as { type?: string; statusCode?: number; code?: string } | null
+  if (typeof stripe?.type === 'string' && stripe.type.startsWith('Stripe')) {
+    if (stripe.type === 'StripeConnectionError') return 'Stripe could not be reached while its copy of the object was fetched. Retry once the network is back.'
+    if (stripe.statusCode === 429) return 'Stripe rate-limited the fetch of its copy of the object (429). Retry in a minute.'
+    if ((stripe.statusCode ?? 0) >= 500) return `Stripe failed (HTTP ${stripe.statusCode}) while its copy of the object was fetched. Retry once Stripe answers again.`
+    if (stripe.statusCode === 403) return 'The key may not read this object (403): add the missing read permission to the restricted key, then retry.'
+    return `Stripe refused the fetch of its copy of the object (HTTP ${stripe.statusCode ?? '?'}${stripe.code ? `, ${stripe.code}` : ''}). Details are in the server log.`
+  }
+  return 'Churnless could not apply this event (an internal error; details are in the server log). Retry; if it fails again, report it.'
 }
 
 async function mark(db: Db, args: { connectionId: string; eventId: string }, status: 'processed' | 'failed' | 'ignored', error: string | null) {
