@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { F2_PERMISSIONS, type RunningSandbox, startSandbox } from '@/sandbox/index'
+import { serveConnectionRoute } from '@/test/support/route-server'
 import { testDb as db } from '@/test/db'
 import type { ConnectionDeps } from '../connections/connection-deps'
 import { finishConnection } from '../connections/finish-connection'
@@ -27,7 +27,7 @@ const box = createSecretBox(randomBytes(32).toString('base64'))
 const deps: ConnectionDeps = { db, box }
 const at = (iso: string) => () => new Date(iso)
 let sandbox: RunningSandbox
-let server: Server
+let server: Awaited<ReturnType<typeof serveConnectionRoute>> | undefined
 let appUrl: string
 /** A port nothing listens on: Stripe "unreachable". */
 let deadApiBase: string
@@ -36,21 +36,8 @@ const handler = createStripeWebhookHandler(() => ({ db, openSecret: (s) => box.o
 
 beforeAll(async () => {
   sandbox = await startSandbox({ customers: 2, seed: 21, delivery: { retryBaseMs: 100, maxAttempts: 3, timeoutMs: 5000 } })
-  server = createServer((req, res) => {
-    const connectionId = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.split('/').pop() ?? '')
-    const request = new Request(`http://localhost${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit)
-    handler(request, { params: Promise.resolve({ connectionId }) })
-      .then(async (response) => {
-        res.writeHead(response.status, { 'content-type': 'application/json' })
-        res.end(Buffer.from(await response.arrayBuffer()))
-      })
-      .catch((error) => {
-        res.writeHead(500)
-        res.end(String(error))
-      })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await serveConnectionRoute(handler)
+  appUrl = server.url
   const closed = createServer()
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
   deadApiBase = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
@@ -58,7 +45,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await sandbox?.close()
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await server?.close()
 })
 
 /** A workspace connected through the wizard to a fresh sandbox account: key verified, our endpoint created. */

@@ -1,11 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
 import { InngestTestEngine } from '@inngest/test'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { checkSyncHealth } from '@/inngest/functions/check-sync-health'
 import { F2_PERMISSIONS, type Faults, type RunningSandbox, startSandbox } from '@/sandbox/index'
+import { serveConnectionRoute } from '@/test/support/route-server'
 import { testDb as db } from '@/test/db'
 import { type ConnectionDeps, stripeForConnection } from '../connections/connection-deps'
 import { finishConnection } from '../connections/finish-connection'
@@ -47,32 +45,19 @@ const box = secretBox()
 const deps: ConnectionDeps = { db, box }
 const now = () => new Date()
 let sandbox: RunningSandbox
-let server: Server
+let server: Awaited<ReturnType<typeof serveConnectionRoute>> | undefined
 let appUrl: string
 
 const handler = createStripeWebhookHandler(() => ({ db, openSecret: (s) => box.open(s), dispatch: async () => {}, log: { warn: () => {}, error: () => {} } }))
 
 beforeAll(async () => {
   sandbox = await startSandbox({ customers: 0, seed: 21, delivery: { retryBaseMs: 100, maxAttempts: 3, timeoutMs: 5000 } })
-  server = createServer((req, res) => {
-    const connectionId = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.split('/').pop() ?? '')
-    const request = new Request(`http://localhost${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit)
-    handler(request, { params: Promise.resolve({ connectionId }) })
-      .then(async (response) => {
-        res.writeHead(response.status, { 'content-type': 'application/json' })
-        res.end(Buffer.from(await response.arrayBuffer()))
-      })
-      .catch((error) => {
-        res.writeHead(500)
-        res.end(String(error))
-      })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await serveConnectionRoute(handler)
+  appUrl = server.url
 })
 afterAll(async () => {
   await sandbox?.close()
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await server?.close()
 })
 
 /** The sandbox's control API over HTTP (sandbox/README.md). */

@@ -1,10 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
 import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type RunningSandbox, type SandboxControl, startSandbox } from '@/sandbox/index'
+import { serveConnectionRoute } from '@/test/support/route-server'
 import { testDb as db } from '@/test/db'
 import { createSecretBox } from '../crypto/secret-box'
 import { createDb, type Db } from '../db'
@@ -26,7 +24,7 @@ import { signStripePayload } from './verify-signature'
 
 const box = createSecretBox(randomBytes(32).toString('base64'))
 let sandbox: RunningSandbox
-let server: Server
+let server: Awaited<ReturnType<typeof serveConnectionRoute>> | undefined
 let baseUrl: string
 const logs: unknown[][] = []
 const log = { warn: (...a: unknown[]) => logs.push(a), error: (...a: unknown[]) => logs.push(a) }
@@ -40,25 +38,12 @@ const applyDeps = { db, stripeFor: (c: { keySealed: string; apiBase: string | nu
 
 beforeAll(async () => {
   sandbox = await startSandbox({ customers: 5, seed: 11, delivery: { retryBaseMs: 150, maxAttempts: 6, timeoutMs: 5000 } })
-  server = createServer((req, res) => {
-    const connectionId = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.split('/').pop() ?? '')
-    const request = new Request(`http://localhost${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit)
-    handler(request, { params: Promise.resolve({ connectionId }) })
-      .then(async (response) => {
-        res.writeHead(response.status, { 'content-type': 'application/json' })
-        res.end(Buffer.from(await response.arrayBuffer()))
-      })
-      .catch((error) => {
-        res.writeHead(500)
-        res.end(String(error))
-      })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await serveConnectionRoute(handler)
+  baseUrl = server.url
 })
 afterAll(async () => {
   await sandbox?.close()
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await server?.close()
 })
 
 type Conn = { workspaceId: string; connectionId: string; secret: string; control: SandboxControl; stripe: Stripe }

@@ -1,5 +1,5 @@
-import { ModeBadge } from '@/components/mode-badge'
-import { ButtonLink, PageHeader } from '@/components/ui'
+import { ButtonLink } from '@/components/ui'
+import { ConnectionHeader } from './connection-header'
 import { getConnectionOrThrow } from '@/lib/connections/connection-deps'
 import { db } from '@/lib/db'
 import { orNotFound, requirePageContext } from '@/lib/server/session'
@@ -15,16 +15,9 @@ export default async function ConnectionPage({ params }: { params: Promise<{ con
   const progress = await getSyncProgress(db(), { connectionId: connection.id, now: new Date() })
   return (
     <>
-      <PageHeader
+      <ConnectionHeader
         title={connection.accountName ?? connection.accountId ?? 'Stripe account'}
-        description={
-          <span className="inline-flex flex-wrap items-center gap-2">
-            <ModeBadge mode={connection.mode} isSandbox={connection.apiBase !== null} />
-            <span className="font-mono text-xs text-slate-500">
-              {connection.accountId} · key {connection.keyHint}
-            </span>
-          </span>
-        }
+        connection={connection}
         actions={
           <>
             <ButtonLink href={`/settings/stripe/${connection.id}/health`} variant="secondary">

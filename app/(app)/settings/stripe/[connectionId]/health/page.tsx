@@ -1,5 +1,5 @@
-import { ModeBadge } from '@/components/mode-badge'
-import { ButtonLink, PageHeader } from '@/components/ui'
+import { ButtonLink } from '@/components/ui'
+import { ConnectionHeader } from '../connection-header'
 import { getConnectionOrThrow } from '@/lib/connections/connection-deps'
 import { db } from '@/lib/db'
 import { getSyncHealth } from '@/lib/health/get-sync-health'
@@ -15,16 +15,9 @@ export default async function SyncHealthPage({ params }: { params: Promise<{ con
   const health = await getSyncHealth(db(), { connectionId: connection.id, now: new Date() })
   return (
     <>
-      <PageHeader
+      <ConnectionHeader
         title={`Sync health · ${connection.accountName ?? connection.accountId ?? 'Stripe account'}`}
-        description={
-          <span className="inline-flex flex-wrap items-center gap-2">
-            <ModeBadge mode={connection.mode} isSandbox={connection.apiBase !== null} />
-            <span className="font-mono text-xs text-slate-500">
-              {connection.accountId} · key {connection.keyHint}
-            </span>
-          </span>
-        }
+        connection={connection}
         actions={
           <>
             <ButtonLink href={`/settings/stripe/${connection.id}`} variant="secondary">
