@@ -64,7 +64,7 @@ test('the banner states what local mode is, its limits, and how to use a real In
     /IN-PROCESS DISPATCH/,
     /no retries/,
     /no durability/,
-    /no flow control/,
+    /concurrency limits are honoured; throttle, rate limit, debounce, batching, idempotency are ignored/,
     /step\.sleep/,
     /npm run dev:inngest/,
     /INNGEST_DEV=1/,

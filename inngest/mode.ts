@@ -22,7 +22,7 @@ const REAL_INNGEST_HELP =
   'For a local Inngest Dev Server run `npm run dev:inngest` and start the app with INNGEST_DEV=1; ' +
   'for Inngest Cloud (or a self-hosted `inngest start`, plus INNGEST_BASE_URL) set INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY.'
 
-const LOCAL_LIMITS = 'no retries, no durability, no flow control'
+const LOCAL_LIMITS = 'no retries, no durability, concurrency limits only'
 
 export function resolveInngestMode(env: InngestEnvLike): InngestModeResolution {
   const eventKey = nonEmpty(env.INNGEST_EVENT_KEY)
@@ -136,7 +136,7 @@ export function formatLocalDispatchBanner(resolution: InngestModeResolution): st
     "through the Inngest SDK's own execution engine (@inngest/test). Limits:",
     '  - no retries: a failed step fails the run; the error is logged as [inngest:local]',
     '  - no durability: runs in flight are lost when the process stops',
-    '  - no flow control: concurrency, throttle, rate limit, debounce, batching, idempotency are ignored',
+    '  - flow control: concurrency limits are honoured; throttle, rate limit, debounce, batching, idempotency are ignored',
     '  - cron triggers run from a minute timer in this process; no `if` trigger expressions',
     '  - step.sleep, step.waitForEvent, step.invoke, step.fetch, step.ai.infer need a server:',
     '    a run that reaches one fails with a message saying so',
