@@ -360,8 +360,12 @@ route('GET', '/v1/subscription_items', 'subscription', 'read', (req) => {
   const subId = str(req.params, 'subscription')
   if (!subId) throw invalidParam('subscription', 'Missing required param: subscription.', 'parameter_missing')
   const sub = getSubscriptionOrThrow(req.runtime, subId)
-  const data = sub.items.map((i) => buildSubscriptionItem(req.runtime.account, sub, i))
-  return { object: 'list', data, has_more: false, url: '/v1/subscription_items' }
+  // In the subscription's item order, `limit` (default 10) and `starting_after` as on other lists.
+  const { limit, startingAfter } = parseListQuery(req.params)
+  const from = startingAfter ? sub.items.findIndex((i) => i.id === startingAfter) + 1 : 0
+  if (startingAfter && from === 0) throw noSuch('subscription_item', startingAfter, 'starting_after')
+  const page = sub.items.slice(from, from + limit)
+  return { object: 'list', data: page.map((i) => buildSubscriptionItem(req.runtime.account, sub, i)), has_more: from + limit < sub.items.length, url: '/v1/subscription_items' }
 })
 
 route('GET', '/v1/subscription_items/:id', 'subscription', 'read', (req, m) => {

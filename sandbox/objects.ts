@@ -185,6 +185,9 @@ export function buildSubscriptionItem(account: Account, sub: SubscriptionRec, it
   return out
 }
 
+/** How many items Stripe embeds in a subscription (`items.has_more` beyond). */
+export const EMBEDDED_ITEMS = 10
+
 export function buildSubscription(account: Account, rec: SubscriptionRec): Wire<Stripe.Subscription> {
   const items = rec.items.map((i) => buildSubscriptionItem(account, rec, i))
   return {
@@ -220,7 +223,8 @@ export function buildSubscription(account: Account, rec: SubscriptionRec): Wire<
     discounts: rec.discount ? [rec.discount.id] : [],
     ended_at: rec.endedAt,
     invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
-    items: list(items, `/v1/subscription_items?subscription=${rec.id}`),
+    // Like Stripe, a subscription embeds its first 10 items; the rest are listed on their own.
+    items: list(items.slice(0, EMBEDDED_ITEMS), `/v1/subscription_items?subscription=${rec.id}`, items.length > EMBEDDED_ITEMS),
     latest_invoice: rec.latestInvoice,
     livemode: false,
     managed_payments: null,

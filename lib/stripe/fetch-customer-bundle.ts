@@ -1,4 +1,5 @@
 import type Stripe from 'stripe'
+import { completeSubscriptionItems } from './subscription-items'
 import type { CustomerBundle } from '../sync/customer-bundle'
 
 /**
@@ -13,6 +14,7 @@ export async function fetchCustomerBundle(stripe: Stripe, customerId: string): P
     stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 }),
     stripe.charges.list({ customer: customerId, limit: 100 }),
   ])
+  for (const subscription of subscriptions.data) await completeSubscriptionItems(stripe, subscription)
   const productIds = new Set(subscriptions.data.flatMap((s) => s.items.data.map((i) => (typeof i.price.product === 'string' ? i.price.product : i.price.product.id))))
   // Product names need the recommended Products permission; without it they stay empty.
   const products = await Promise.all([...productIds].map((id) => stripe.products.retrieve(id).then((p) => ({ id: p.id, name: p.name }), () => null)))

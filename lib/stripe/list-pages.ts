@@ -1,12 +1,14 @@
 import Stripe from 'stripe'
 import { z } from 'zod'
+import { completeSubscriptionItems } from './subscription-items'
 
 // Account-wide list endpoints, one page at a time: `limit=100` (Stripe's maximum), a
 // `created[gte|lt]` range and a `starting_after` cursor. The backfill never calls per customer.
 //
 // Expansion choices (each saves calls or fills a field the derivations need):
 // - subscriptions: `status=all` (the default hides canceled and incomplete_expired); items and
-//   their prices come embedded (`items.data[].price`), so no per-subscription call.
+//   their prices come embedded (`items.data[].price`), so no per-subscription call — except for
+//   the rare subscription with more than 10 items, whose rest is listed (subscription-items.ts).
 // - prices: `expand[]=data.tiers`, since Stripe returns tiers only when expanded and MRR needs
 //   them for tiered prices. One list for the whole catalog, instead of one call per price.
 // - discounts stay ids: expanding them needs `rak_coupon_read`, which SPEC F2 does not ask for.
@@ -43,7 +45,12 @@ const one = (list: Promise<unknown>): Promise<Listed> => list.then((l) => ({ lis
 
 const listers: Record<BackfillObjectType, (stripe: Stripe, p: ListParams) => Promise<Listed>> = {
   customers: (s, p) => one(s.customers.list(p)),
-  subscriptions: (s, p) => one(s.subscriptions.list({ ...p, status: 'all' })),
+  subscriptions: async (s, p) => {
+    const list = await s.subscriptions.list({ ...p, status: 'all' })
+    let calls = 1
+    for (const subscription of list.data) calls += await completeSubscriptionItems(s, subscription)
+    return { list, calls }
+  },
   invoices: (s, p) => one(s.invoices.list(p)),
   charges: (s, p) => one(s.charges.list(p)),
   prices: (s, p) => listPricesWithTiers(s, p),

@@ -8,6 +8,7 @@ import { type MirrorObject, type MirrorRow, readMirror, writeMirror } from '../m
 import { computeMrr } from '../mrr'
 import { recomputeContacts } from '../recompute-contacts'
 import { recordRejectedKey } from '../../health/probe-key'
+import { completeSubscriptionItems } from '../../stripe/subscription-items'
 import { deriveLifecycleEvents, type SubscriptionState } from './derive-lifecycle'
 import { handlerFor } from './handlers'
 import type { EventHandler } from './types'
@@ -83,6 +84,11 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
         current = fetched ?? { ...(previous.data as MirrorObject), id: object.id, deleted: true }
         deleted = !fetched || fetched.deleted === true || (deleted && refetched === 'tie')
         asOf = previous.dataAsOf
+      }
+      // A subscription embeds only its first 10 items; MRR needs the rest.
+      if (handler.mirror === 'subscription' && !deleted && (current.items as { has_more?: boolean } | undefined)?.has_more) {
+        stripe ??= deps.stripeFor(connection)
+        await completeSubscriptionItems(stripe, current)
       }
       await writeMirror(db, { connectionId: args.connectionId, type: handler.mirror, writes: [{ object: current, dataAsOf: asOf, deleted, livemode: envelope.livemode }] })
     }
