@@ -35,6 +35,19 @@ test('healthy after an import; a revoked key → needs re-auth with an alert; a 
   await expect(page.getByTestId('no-errors')).toBeVisible()
   await page.screenshot({ path: 'test-results/screens/health-healthy.png', fullPage: true })
 
+  // Bad input is refused with a message a person can act on: a threshold below its minimum in
+  // the form, and an unknown action on the API.
+  await page.getByText('Alert thresholds (this workspace)').click()
+  await page.getByLabel('Webhook lag (p95) above').fill('2')
+  await page.getByRole('button', { name: 'Save thresholds' }).click()
+  await expect(page.getByText('Use at least 5 seconds.')).toBeVisible()
+  const unknownAction = await page.request.post(`/api/stripe/connections/${connection.id}/health`, { data: { action: 'explode' } })
+  expect(unknownAction.status()).toBe(400)
+  expect(((await unknownAction.json()) as { error: { message: string } }).error.message).toContain('Choose an action')
+  await page.getByLabel('Webhook lag (p95) above').fill('300')
+  await page.getByRole('button', { name: 'Save thresholds' }).click()
+  await expect(page.getByText('Saved. The state above uses them from now on.')).toBeVisible()
+
   // Webhooks probe the key at most every 5 s: let the last probe age past that, as it would
   // between real deliveries, then revoke the key at Stripe and let one event arrive.
   await expect.poll(async () => Date.now() - new Date((await healthOf(page, connection.id)).checkedAt.key ?? 0).getTime(), { timeout: 15_000 }).toBeGreaterThan(5_500)
