@@ -2,8 +2,8 @@
 
 import type Stripe from 'stripe'
 import { type KeyEntry, type Resource, requirePermission } from './auth'
-import { attachCard, createCustomer, createSubscription } from './billing'
-import { addInterval, isMetered, itemAmount, priceInterval } from './catalog'
+import { attachCard, createCustomer, createSubscription, draftInvoice } from './billing'
+import { addInterval, addProduct, isMetered, itemAmount, priceInterval } from './catalog'
 import {
   cancelAction,
   changeEmail,
@@ -404,44 +404,17 @@ function previewInvoice(req: ApiRequest): Json {
   }
   const start = sub.periodEnd
   const interval = priceInterval(rt.account.prices.get((sub.items[0] as { price: string }).price)?.obj as Stripe.Price)
-  const lines = sub.items.map((i) => {
-    const price = rt.account.prices.get(i.price)?.obj as Stripe.Price
-    const quantity = isMetered(price) ? 0 : (i.quantity ?? 1)
-    return { itemId: i.id, price: i.price, quantity, amount: itemAmount(price, quantity) }
-  })
-  const subtotal = lines.reduce((s, l) => s + l.amount, 0)
-  const coupon = sub.discount && (sub.discount.end === null || start < sub.discount.end) ? rt.account.coupons.get(sub.discount.coupon)?.obj : undefined
-  const discountAmount = coupon?.percent_off ? Math.round((subtotal * coupon.percent_off) / 100) : 0
-  const customer = rt.account.customers.get(sub.customer)
-  const rec: InvoiceRec = {
+  const rec = draftInvoice(rt.account, sub, {
     id: `upcoming_${sub.id}`,
-    created: start,
+    at: start,
     seq: 0,
-    customer: sub.customer,
-    subscription: sub.id,
-    number: null,
-    currency: sub.currency,
-    status: 'draft',
-    billingReason: 'subscription_cycle',
+    reason: 'subscription_cycle',
     periodStart: start,
     periodEnd: addInterval(start, interval),
-    lines,
-    subtotal,
-    discountAmount,
-    discountId: coupon ? (sub.discount?.id ?? null) : null,
-    couponId: coupon?.id ?? null,
-    total: subtotal - discountAmount,
-    amountPaid: 0,
-    attemptCount: 0,
-    finalizedAt: null,
-    paidAt: null,
-    voidedAt: null,
-    markedUncollectibleAt: null,
+    // Usage is not known ahead: metered items preview at zero.
+    quantityOf: (item, price) => (isMetered(price) ? 0 : (item.quantity ?? 1)),
     nextPaymentAttempt: start + 3600,
-    charges: [],
-    customerEmail: customer?.email ?? null,
-    customerName: customer?.name ?? null,
-  }
+  })
   return buildInvoice(rt.account, rec) as Json
 }
 
@@ -556,29 +529,7 @@ route('POST', '/v1/prices', 'plan', 'write', (req) => {
 function createProduct(rt: AccountRuntime, name: string, description: string | null): Wire<Stripe.Product> {
   const now = rt.account.now()
   const id = rt.ctx.rng.id('prod', 14)
-  const product: Wire<Stripe.Product> = {
-    id,
-    object: 'product',
-    active: true,
-    created: now,
-    default_price: null,
-    description,
-    images: [],
-    livemode: false,
-    marketing_features: [],
-    metadata: {},
-    name,
-    package_dimensions: null,
-    shippable: null,
-    statement_descriptor: null,
-    tax_code: null,
-    tax_details: null,
-    type: 'service',
-    unit_label: null,
-    updated: now,
-    url: null,
-  }
-  rt.account.products.add({ id, created: now, seq: rt.account.nextSeq(), obj: product as unknown as Stripe.Product })
+  const product = addProduct(rt.account, { id, name, description, created: now })
   rt.ctx.emit('product.created', 'product', id, now)
   return product
 }

@@ -169,46 +169,43 @@ export function discountApplies(sub: SubscriptionRec, at: number): boolean {
   return sub.discount !== null && (sub.discount.end === null || at < sub.discount.end)
 }
 
-/** Creates a draft invoice for the subscription's current period. */
-export function createInvoice(
-  ctx: BillingContext,
+/**
+ * A draft invoice of a subscription for one period: its lines, the discount in force at `at`
+ * (percent or amount off) and the customer's details. Not stored; `createInvoice` stores one,
+ * the upcoming-invoice preview only shows it.
+ */
+export function draftInvoice(
+  account: Account,
   sub: SubscriptionRec,
-  at: number,
-  reason: InvoiceRec['billingReason'],
-  isTrial = false,
-  emitCreated = true,
+  args: { id: string; at: number; seq: number; reason: InvoiceRec['billingReason']; periodStart: number; periodEnd: number; quantityOf: (item: SubscriptionRec['items'][number], price: Stripe.Price) => number; isTrial?: boolean; nextPaymentAttempt?: number | null },
 ): InvoiceRec {
-  const { account, rng } = ctx
-  const customer = account.customers.get(sub.customer) as CustomerRec
+  const customer = account.customers.get(sub.customer)
   const lines: InvoiceLineRec[] = sub.items.map((item) => {
     const price = priceOf(account, item.price)
-    const metered = isMetered(price)
-    // Metered usage is billed in arrears: nothing on the first invoice, usage afterwards.
-    const quantity = metered ? (reason === 'subscription_create' ? 0 : rng.int(0, 4000)) : (item.quantity ?? 1)
-    const amount = isTrial ? 0 : itemAmount(price, quantity)
-    return { itemId: item.id, price: item.price, quantity, amount }
+    const quantity = args.quantityOf(item, price)
+    return { itemId: item.id, price: item.price, quantity, amount: args.isTrial ? 0 : itemAmount(price, quantity) }
   })
   const subtotal = lines.reduce((sum, l) => sum + l.amount, 0)
   let discountAmount = 0
   let couponId: string | null = null
-  if (sub.discount && discountApplies(sub, at) && subtotal > 0) {
+  if (sub.discount && discountApplies(sub, args.at) && subtotal > 0) {
     const coupon = account.coupons.get(sub.discount.coupon)?.obj
     couponId = sub.discount.coupon
     if (coupon?.percent_off) discountAmount = Math.round((subtotal * coupon.percent_off) / 100)
     else if (coupon?.amount_off) discountAmount = Math.min(subtotal, coupon.amount_off)
   }
-  const invoice: InvoiceRec = {
-    id: rng.id('in'),
-    created: at,
-    seq: account.nextSeq(),
+  return {
+    id: args.id,
+    created: args.at,
+    seq: args.seq,
     customer: sub.customer,
     subscription: sub.id,
     number: null,
     currency: sub.currency,
     status: 'draft',
-    billingReason: reason,
-    periodStart: sub.periodStart,
-    periodEnd: sub.periodEnd,
+    billingReason: args.reason,
+    periodStart: args.periodStart,
+    periodEnd: args.periodEnd,
     lines,
     subtotal,
     discountAmount,
@@ -221,11 +218,34 @@ export function createInvoice(
     paidAt: null,
     voidedAt: null,
     markedUncollectibleAt: null,
-    nextPaymentAttempt: null,
+    nextPaymentAttempt: args.nextPaymentAttempt ?? null,
     charges: [],
-    customerEmail: customer.email,
-    customerName: customer.name,
+    customerEmail: customer?.email ?? null,
+    customerName: customer?.name ?? null,
   }
+}
+
+/** Creates a draft invoice for the subscription's current period. */
+export function createInvoice(
+  ctx: BillingContext,
+  sub: SubscriptionRec,
+  at: number,
+  reason: InvoiceRec['billingReason'],
+  isTrial = false,
+  emitCreated = true,
+): InvoiceRec {
+  const { account, rng } = ctx
+  const invoice = draftInvoice(account, sub, {
+    id: rng.id('in'),
+    at,
+    seq: account.nextSeq(),
+    reason,
+    periodStart: sub.periodStart,
+    periodEnd: sub.periodEnd,
+    isTrial,
+    // Metered usage is billed in arrears: nothing on the first invoice, usage afterwards.
+    quantityOf: (item, price) => (isMetered(price) ? (reason === 'subscription_create' ? 0 : rng.int(0, 4000)) : (item.quantity ?? 1)),
+  })
   account.invoices.add(invoice, ctx.sorted)
   if (emitCreated) ctx.emit('invoice.created', 'invoice', invoice.id, at)
   return invoice

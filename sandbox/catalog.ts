@@ -45,29 +45,7 @@ export function createCatalog(account: Account, rng: Random, created: number): C
   for (const [key, name, description] of productSpecs) {
     const id = rng.id('prod', 14)
     products[key] = id
-    const product: Wire<Stripe.Product> = {
-      id,
-      object: 'product',
-      active: true,
-      created,
-      default_price: null,
-      description,
-      images: [],
-      livemode: false,
-      marketing_features: [],
-      metadata: {},
-      name,
-      package_dimensions: null,
-      shippable: null,
-      statement_descriptor: null,
-      tax_code: null,
-      tax_details: null,
-      type: 'service',
-      unit_label: key === 'team' ? 'seat' : null,
-      updated: created,
-      url: null,
-    }
-    account.products.add({ id, created, seq: account.nextSeq(), obj: product as unknown as Stripe.Product })
+    addProduct(account, { id, name, description, created, unitLabel: key === 'team' ? 'seat' : null })
   }
 
   const specs: PriceSpec[] = [
@@ -226,4 +204,32 @@ export function priceInterval(price: Stripe.Price): Interval {
 
 export function isMetered(price: Stripe.Price): boolean {
   return (price as unknown as Wire<Stripe.Price>).recurring?.usage_type === 'metered'
+}
+
+/** Stores a product of the account, shaped as Stripe returns it. */
+export function addProduct(account: Account, args: { id: string; name: string; description: string | null; created: number; unitLabel?: string | null }): Wire<Stripe.Product> {
+  const product: Wire<Stripe.Product> = {
+    id: args.id,
+    object: 'product',
+    active: true,
+    created: args.created,
+    default_price: null,
+    description: args.description,
+    images: [],
+    livemode: false,
+    marketing_features: [],
+    metadata: {},
+    name: args.name,
+    package_dimensions: null,
+    shippable: null,
+    statement_descriptor: null,
+    tax_code: null,
+    tax_details: null,
+    type: 'service',
+    unit_label: args.unitLabel ?? null,
+    updated: args.created,
+    url: null,
+  }
+  account.products.add({ id: args.id, created: args.created, seq: account.nextSeq(), obj: product as unknown as Stripe.Product })
+  return product
 }

@@ -33,6 +33,17 @@ export const API_VERSION = '2026-10-28.endive'
 
 const EMPTY_ADDRESS = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }
 
+/** A payment method's or charge's billing details, from the customer they belong to. */
+function billingDetailsOf(customer: { address?: CustomerRec['address']; email: string | null; name: string | null } | undefined) {
+  return {
+    address: customer?.address ? { ...customer.address, line2: null } : { ...EMPTY_ADDRESS },
+    email: customer?.email ?? null,
+    name: customer?.name ?? null,
+    phone: null,
+    tax_id: null,
+  }
+}
+
 export function list<T>(data: T[], url: string, hasMore = false): Wire<Stripe.ApiList<T>> {
   return { object: 'list', data, has_more: hasMore, url } as unknown as Wire<Stripe.ApiList<T>>
 }
@@ -79,13 +90,7 @@ export function buildPaymentMethod(rec: PaymentMethodRec, customer: CustomerRec 
     id: rec.id,
     object: 'payment_method',
     allow_redisplay: 'unspecified',
-    billing_details: {
-      address: customer?.address ? { ...customer.address, line2: null } : { ...EMPTY_ADDRESS },
-      email: customer?.email ?? null,
-      name: customer?.name ?? null,
-      phone: null,
-      tax_id: null,
-    },
+    billing_details: billingDetailsOf(customer),
     card: {
       brand: rec.brand,
       checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
@@ -421,13 +426,7 @@ export function buildCharge(account: Account, rec: ChargeRec): Wire<Stripe.Charg
     application_fee: null,
     application_fee_amount: null,
     balance_transaction: succeeded ? `txn_${rec.id.slice(3)}` : null,
-    billing_details: {
-      address: customer?.address ? { ...customer.address, line2: null } : { ...EMPTY_ADDRESS },
-      email: customer?.email ?? null,
-      name: customer?.name ?? null,
-      phone: null,
-      tax_id: null,
-    },
+    billing_details: billingDetailsOf(customer),
     calculated_statement_descriptor: 'CHURNLESS SANDBOX',
     captured: succeeded,
     created: rec.created,
