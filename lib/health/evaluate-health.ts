@@ -1,5 +1,5 @@
 import type { Db } from '../db'
-import { readHealthFacts } from './facts'
+import { healthFactsSelect, readHealthFacts } from './facts'
 import { computeSyncHealth, type HealthState, type SyncHealth } from './state'
 import { readHealthThresholds } from './thresholds'
 
@@ -28,9 +28,9 @@ export async function evaluateConnectionHealth(deps: EvaluateDeps, args: { conne
   const now = deps.now()
   const connection = await db.stripeConnection.findUniqueOrThrow({
     where: { id: args.connectionId },
-    select: { id: true, workspaceId: true, accountName: true, accountId: true, healthState: true, workspace: { select: { healthThresholds: true } } },
+    select: { ...healthFactsSelect, workspaceId: true, accountName: true, accountId: true, healthState: true, workspace: { select: { healthThresholds: true } } },
   })
-  const facts = await readHealthFacts(db, { connectionId: connection.id, now })
+  const facts = await readHealthFacts(db, { connection, now })
   const health = computeSyncHealth(facts, readHealthThresholds(connection.workspace.healthThresholds), now)
   const previous = (connection.healthState as HealthState | null) ?? null
   const state = health.state === 'paused' ? (health.reasons.find((r) => r.severity !== 'paused')?.severity ?? 'healthy') : health.state

@@ -10,6 +10,8 @@ const STUCK_AFTER_MS = 10 * 60 * 1000
 const HOUR_MS = 3600 * 1000
 const DAY_MS = 24 * HOUR_MS
 
+const numberOrNull = (value: number | null | undefined) => (value === null || value === undefined ? null : Number(value))
+
 type WindowRow = {
   last_webhook_at: Date | null
   newest_undelivered_at: Date | null
@@ -42,8 +44,8 @@ async function readEventWindow(db: Db, connectionId: string, now: Date) {
   return {
     lastWebhookAt,
     newestUndeliveredEventAt: row?.newest_undelivered_at ?? null,
-    lagP50Seconds: row?.lag_p50 === null || row?.lag_p50 === undefined ? null : Number(row.lag_p50),
-    lagP95Seconds: row?.lag_p95 === null || row?.lag_p95 === undefined ? null : Number(row.lag_p95),
+    lagP50Seconds: numberOrNull(row?.lag_p50),
+    lagP95Seconds: numberOrNull(row?.lag_p95),
     recoveredLast24h: Number(row?.recovered ?? 0),
   }
 }
@@ -71,12 +73,14 @@ export function readEndpointFacts(connection: { webhookEndpointId: string | null
   }
 }
 
-export async function readHealthFacts(db: Db, args: { connectionId: string; now: Date }): Promise<HealthFacts & { lagP50Seconds: number | null }> {
-  const { connectionId, now } = args
-  const connection = await db.stripeConnection.findUniqueOrThrow({
-    where: { id: connectionId },
-    select: { status: true, keyError: true, connectedAt: true, webhookEndpointId: true, endpointCheckedAt: true, endpointCheck: true },
-  })
+/** The connection columns the facts read: callers load them with their own select, once. */
+export const healthFactsSelect = { id: true, status: true, keyError: true, connectedAt: true, webhookEndpointId: true, endpointCheckedAt: true, endpointCheck: true } as const
+
+type FactsConnection = { id: string; status: HealthFacts['status']; keyError: string | null; connectedAt: Date | null; webhookEndpointId: string | null; endpointCheckedAt: Date | null; endpointCheck: unknown }
+
+export async function readHealthFacts(db: Db, args: { connection: FactsConnection; now: Date }): Promise<HealthFacts & { lagP50Seconds: number | null }> {
+  const { connection, now } = args
+  const connectionId = connection.id
   const [window, throttledLastHour, failedEvents, stuckEvents, lastImport] = await Promise.all([
     readEventWindow(db, connectionId, now),
     readThrottled(db, connectionId, new Date(now.getTime() - HOUR_MS)),

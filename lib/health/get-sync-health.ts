@@ -1,5 +1,5 @@
 import type { Db } from '../db'
-import { readHealthFacts } from './facts'
+import { healthFactsSelect, readHealthFacts } from './facts'
 import { computeSyncHealth } from './state'
 import { readHealthThresholds } from './thresholds'
 
@@ -81,11 +81,11 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
   const { connectionId, now } = args
   const connection = await db.stripeConnection.findUniqueOrThrow({
     where: { id: connectionId },
-    select: { status: true, keyCheckedAt: true, endpointCheckedAt: true, healthState: true, healthChangedAt: true, webhookEndpointId: true, workspace: { select: { healthThresholds: true } } },
+    select: { ...healthFactsSelect, keyCheckedAt: true, healthState: true, healthChangedAt: true, workspace: { select: { healthThresholds: true } } },
   })
   const thresholds = readHealthThresholds(connection.workspace.healthThresholds)
   const [facts, chart, objects, contactsInSync, errors, gapRuns, retries, streamErrors] = await Promise.all([
-    readHealthFacts(db, { connectionId, now }),
+    readHealthFacts(db, { connection, now }),
     readEventChart(db, connectionId, now),
     readMirrorCounts(db, connectionId),
     db.contactStripeLink.count({ where: { connectionId } }),
