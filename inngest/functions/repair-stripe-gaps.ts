@@ -3,6 +3,7 @@ import { secretBox } from '@/lib/crypto'
 import { db } from '@/lib/db'
 import { repairGaps } from '@/lib/webhooks/repair-gaps'
 import { inngest } from '../client'
+import { sendStoredEvents } from '../send-stored-events'
 import { backfillRequested, gapRepairRequested, stripeEventReceived } from '../events'
 
 // Gap repair (F14), one connection per run, never two at once on a connection. Requested by the
@@ -17,9 +18,8 @@ export const repairStripeGaps = inngest.createFunction(
           db: db(),
           stripe: stripeForConnection({ db: db(), box: secretBox() }, connection),
           now: () => new Date(),
-          // A re-send of a stuck event needs an id of its own: Inngest drops a repeated id for 24 h.
-          dispatch: ({ redispatch, ...data }) =>
-            inngest.send(stripeEventReceived.create(data, { id: `${data.connectionId}:${data.stripeEventId}${redispatch ? `:redispatch:${Date.now()}` : ''}` })),
+          dispatch: (data) => inngest.send(stripeEventReceived.create(data, { id: `${data.connectionId}:${data.stripeEventId}` })),
+          resend: sendStoredEvents,
           requestBackfill: (data) => inngest.send(backfillRequested.create(data)),
         },
         { connectionId: event.data.connectionId },

@@ -216,7 +216,7 @@ describe('degraded: deliveries dropped, gap repair recovered them', () => {
     const nextPass = new Date(Date.now() + 61_000)
     const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: c.connectionId } })
     const repaired = await repairGaps(
-      {
+      { resend: async () => {},
         db,
         stripe: stripeForConnection(deps, connection),
         now: () => nextPass,

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe'
 import type { Db } from '../db'
+import { type StoredEventDispatch, redispatchStoredEvents } from '../health/redispatch-events'
 import { customerKeyOf, isHandledType } from '../sync/apply-event/handlers'
 
 // Gap repair (F14): Stripe delivers webhooks at least once — unless it gives up, an endpoint was
@@ -28,7 +29,10 @@ export type GapRepairDeps = {
   db: Db
   stripe: Stripe
   now: () => Date
-  dispatch: (event: { connectionId: string; stripeEventId: string; customerKey: string; redispatch: boolean }) => Promise<unknown>
+  /** Hands a newly stored event to processing (its Stripe event id is the dispatch id). */
+  dispatch: (event: { connectionId: string; stripeEventId: string; customerKey: string }) => Promise<unknown>
+  /** Hands stored events to processing again, each under a new id (lib/health/redispatch-events.ts). */
+  resend: StoredEventDispatch
   requestBackfill: (event: { connectionId: string; reason: 'gap_repair' }) => Promise<unknown>
 }
 
@@ -74,22 +78,16 @@ export async function repairGaps(deps: GapRepairDeps, args: { connectionId: stri
     } while (page.has_more && page.data.length > 0)
 
     // Newest first from Stripe; applied oldest first.
-    for (const e of repaired.reverse()) await deps.dispatch({ connectionId: args.connectionId, stripeEventId: e.id, customerKey: e.customerKey, redispatch: false })
+    for (const e of repaired.reverse()) await deps.dispatch({ connectionId: args.connectionId, stripeEventId: e.id, customerKey: e.customerKey })
 
-    const stuck = await db.stripeEvent.findMany({
-      where: { connectionId: args.connectionId, status: 'pending', receivedAt: { lt: new Date(now.getTime() - STUCK_PENDING_MS) } },
-      select: { id: true, type: true, payload: true },
-      orderBy: { created: 'asc' },
-      take: 1000,
-    })
-    for (const e of stuck) {
-      const object = (e.payload as { data?: { object?: unknown } } | null)?.data?.object
-      await deps.dispatch({ connectionId: args.connectionId, stripeEventId: e.id, customerKey: customerKeyOf(e.type, object), redispatch: true })
-    }
+    const redispatched = await redispatchStoredEvents(
+      { db, dispatch: deps.resend, now: deps.now },
+      { connectionId: args.connectionId, where: { status: 'pending', receivedAt: { lt: new Date(now.getTime() - STUCK_PENDING_MS) } }, reason: 'stuck' },
+    )
 
     await db.syncStream.update({ where: { id: streamId }, data: { state: 'succeeded', written: repaired.length, finishedAt: deps.now() } })
     await db.syncRun.update({ where: { id: run.id }, data: { state: 'succeeded', finishedAt: deps.now() } })
-    return { kind: 'repaired', runId: run.id, since: since.toISOString(), listed, repaired: repaired.length, redispatched: stuck.length }
+    return { kind: 'repaired', runId: run.id, since: since.toISOString(), listed, repaired: repaired.length, redispatched }
   } catch (error) {
     const message = error instanceof Error ? error.message.slice(0, 500) : 'unknown error'
     await db.syncStream.update({ where: { id: streamId }, data: { state: 'failed', error: message, finishedAt: deps.now() } }).catch(() => undefined)

@@ -341,12 +341,12 @@ describe('gap repair (F14) and history (F15)', () => {
     expect(await stored(c.connectionId)).toHaveLength(0)
     // A pass right now leaves them alone: a minute-old event may still be arriving by webhook,
     // and storing it here would count an in-flight delivery as recovered.
-    const early = await repairGaps({ db, stripe: c.stripe, now: () => new Date(), dispatch: async () => {}, requestBackfill: async () => {} }, { connectionId: c.connectionId })
+    const early = await repairGaps({ resend: async () => {}, db, stripe: c.stripe, now: () => new Date(), dispatch: async () => {}, requestBackfill: async () => {} }, { connectionId: c.connectionId })
     expect(early).toMatchObject({ kind: 'repaired', repaired: 0 })
     expect(await stored(c.connectionId)).toHaveLength(0)
     // The pass a minute later finds them.
     const aMinuteLater = () => new Date(Date.now() + 61_000)
-    const result = await repairGaps({ db, stripe: c.stripe, now: aMinuteLater, dispatch: async (e) => void dispatched.push(e), requestBackfill: async () => {} }, { connectionId: c.connectionId })
+    const result = await repairGaps({ resend: async () => {}, db, stripe: c.stripe, now: aMinuteLater, dispatch: async (e) => void dispatched.push(e), requestBackfill: async () => {} }, { connectionId: c.connectionId })
     expect(result).toMatchObject({ kind: 'repaired' })
     if (result.kind !== 'repaired') return
     expect(result.repaired).toBeGreaterThanOrEqual(3)
@@ -357,7 +357,7 @@ describe('gap repair (F14) and history (F15)', () => {
     expect(run).toMatchObject({ kind: 'gap_repair', state: 'succeeded' })
     expect(run.streams[0]).toMatchObject({ objectType: 'event', written: result.repaired })
     // A second pass finds nothing new.
-    const again = await repairGaps({ db, stripe: c.stripe, now: aMinuteLater, dispatch: async () => {}, requestBackfill: async () => {} }, { connectionId: c.connectionId })
+    const again = await repairGaps({ resend: async () => {}, db, stripe: c.stripe, now: aMinuteLater, dispatch: async () => {}, requestBackfill: async () => {} }, { connectionId: c.connectionId })
     expect(again).toMatchObject({ kind: 'repaired', repaired: 0 })
   })
 
@@ -365,7 +365,7 @@ describe('gap repair (F14) and history (F15)', () => {
     const c = await connect()
     await db.stripeConnection.update({ where: { id: c.connectionId }, data: { connectedAt: new Date(Date.now() - 31 * 86_400_000) } })
     const requested: unknown[] = []
-    const result = await repairGaps({ db, stripe: c.stripe, now: () => new Date(), dispatch: async () => {}, requestBackfill: async (e) => void requested.push(e) }, { connectionId: c.connectionId })
+    const result = await repairGaps({ resend: async () => {}, db, stripe: c.stripe, now: () => new Date(), dispatch: async () => {}, requestBackfill: async (e) => void requested.push(e) }, { connectionId: c.connectionId })
     expect(result.kind).toBe('backfill_requested')
     expect(requested).toEqual([{ connectionId: c.connectionId, reason: 'gap_repair' }])
     expect(await db.syncStream.count({ where: { run: { connectionId: c.connectionId, kind: 'gap_repair' }, objectType: 'backfill_requested' } })).toBe(1)
