@@ -361,6 +361,16 @@ describe('gap repair (F14) and history (F15)', () => {
     expect(again).toMatchObject({ kind: 'repaired', repaired: 0 })
   })
 
+  test('an event stored but left pending for more than ten minutes is sent again, under a new id', async () => {
+    const c = await connect()
+    const event = { id: `evt_stuck_${randomUUID()}`, object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000) - 1200, livemode: false, data: { object: { id: 'cus_stuck', object: 'customer' } } }
+    await db.stripeEvent.create({ data: { connectionId: c.connectionId, id: event.id, type: event.type, created: new Date(event.created * 1000), livemode: false, payload: event, status: 'pending', receivedAt: new Date(Date.now() - 20 * 60_000) } })
+    const resent: { stripeEventId: string; customerKey: string; dispatchId: string }[] = []
+    const result = await repairGaps({ resend: async (events) => void resent.push(...events), db, stripe: c.stripe, now: () => new Date(), dispatch: async () => {}, requestBackfill: async () => {} }, { connectionId: c.connectionId })
+    expect(result).toMatchObject({ kind: 'repaired', redispatched: 1 })
+    expect(resent).toEqual([{ connectionId: c.connectionId, stripeEventId: event.id, customerKey: 'cus_stuck', dispatchId: expect.stringMatching(new RegExp(`^${c.connectionId}:${event.id}:stuck:\\d+$`)) }])
+  })
+
   test('a checkpoint older than 30 days asks for a re-backfill instead, and records it', async () => {
     const c = await connect()
     await db.stripeConnection.update({ where: { id: c.connectionId }, data: { connectedAt: new Date(Date.now() - 31 * 86_400_000) } })
