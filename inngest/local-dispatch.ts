@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { type EventPayload, type InngestFunction, Middleware, NonRetriableError } from 'inngest'
+import { intSetting } from '@/lib/env'
 
 // In-process dispatch: when no Inngest server is configured (mode.ts), every event sent with
 // `inngest.send()` or `step.sendEvent()` runs the matching functions inside this process through
@@ -206,7 +207,7 @@ function startRun({
 // --- flow control ---------------------------------------------------------------------------------
 
 /** Runs in flight in this process at most (INNGEST_LOCAL_CONCURRENCY overrides). */
-const maxRunsInFlight = Math.max(1, Number(process.env.INNGEST_LOCAL_CONCURRENCY) || 8)
+const maxRunsInFlight = intSetting('INNGEST_LOCAL_CONCURRENCY', 8)
 
 // Foreground first: runs share the web server's event loop, so while requests keep it busy
 // (mean event-loop delay above BUSY_LOOP_DELAY_MS over the last quarter second) only one run

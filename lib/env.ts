@@ -27,6 +27,13 @@ const envSchema = z
     AUTH_GITHUB_SECRET: optionalString,
     AUTH_GOOGLE_ID: optionalString,
     AUTH_GOOGLE_SECRET: optionalString,
+    APP_ENCRYPTION_KEY_PREVIOUS: z
+      .string()
+      .refine(
+        (v) => v.split(',').filter(Boolean).every((k) => Buffer.from(k, 'base64').length === 32),
+        'must be a comma-separated list of the old 32-byte base64 keys (each as APP_ENCRYPTION_KEY was)',
+      )
+      .optional(),
     SMTP_URL: optionalString,
     EMAIL_FROM: z.string().default('Churnless <no-reply@localhost>'),
   })
@@ -68,4 +75,17 @@ let cached: Env | undefined
 export function env(): Env {
   cached ??= parseEnv(process.env)
   return cached
+}
+
+/**
+ * A tuning knob read outside `env()` (which needs the whole server configuration): a whole
+ * number of at least `min`, or `fallback` when unset. A bad value stops with a message naming
+ * the variable instead of silently running with the default.
+ */
+export function intSetting(name: string, fallback: number, { min = 1, source = process.env }: { min?: number; source?: Record<string, string | undefined> } = {}): number {
+  const raw = source[name]?.trim()
+  if (!raw) return fallback
+  const parsed = z.coerce.number().int().min(min).safeParse(raw)
+  if (!parsed.success) throw new ConfigError(`Churnless configuration is invalid:\n  - ${name} must be a whole number of at least ${min} (got "${raw}"); unset it to use ${fallback}.`)
+  return parsed.data
 }
