@@ -174,6 +174,11 @@ export async function handleControl(sandbox: Sandbox, method: string, url: URL, 
     return run(() => advanceClock(rt, seconds))
   }
   if (sub === 'deliveries' && method === 'GET') return ok({ data: rt.dispatcher.log })
+  // Test harnesses need the signing secrets Stripe shows only once, at creation (e.g. to prove
+  // the app never echoes one back); the control API is unauthenticated and bound to localhost.
+  if (sub === 'webhook-endpoints' && id === undefined && method === 'GET') {
+    return ok({ data: rt.account.webhookEndpoints.all.items.map((e) => ({ id: e.id, url: e.url, status: e.status, secret: e.secret, metadata: e.metadata })) })
+  }
   if (sub === 'webhooks' && id === 'idle' && method === 'POST') {
     await rt.dispatcher.idle()
     return ok({ idle: true })
