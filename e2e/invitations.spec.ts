@@ -50,6 +50,18 @@ test('an admin invites a marketer by link; the marketer joins and is refused adm
   await expect(tp.getByText('This invite link has already been used.')).toBeVisible()
   await tp.goto('/invite/not-a-real-token')
   await expect(tp.getByText('This invite link is not valid.')).toBeVisible()
+
+  // Removed from their only workspace, the marketer is told so and can start one of their own.
+  const marketerRow = members.find((m) => m.email === marketer.email)!
+  expect((await page.request.delete(`/api/members/${marketerRow.id}`)).status()).toBe(200)
+  await mp.goto('/contacts')
+  await expect(mp.getByRole('heading', { name: "You're not in a workspace" })).toBeVisible()
+  await mp.getByRole('button', { name: 'Create workspace' }).click()
+  await expect(mp.getByText('Name your workspace.')).toBeVisible()
+  await mp.getByLabel('Workspace name').fill('Marketer Labs')
+  await mp.getByRole('button', { name: 'Create workspace' }).click()
+  await expect(mp.getByText('Marketer Labs')).toBeVisible()
+  await expect(mp.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Stripe' })).toBeVisible()
   await Promise.all([marketerContext.close(), third.close()])
 })
 

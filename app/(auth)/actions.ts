@@ -4,13 +4,13 @@ import { AuthError } from 'next-auth'
 import { cookies } from 'next/headers'
 import { redirect } from 'next/navigation'
 import { z } from 'zod'
-import { signIn, signOut } from '@/lib/auth/next-auth'
+import { auth, signIn, signOut } from '@/lib/auth/next-auth'
 import { db } from '@/lib/db'
 import { AppError } from '@/lib/errors'
 import { formAction } from '@/lib/server/action'
 import { getWorkspaceContext, workspaceCookie } from '@/lib/server/session'
 import { acceptInvitation } from '@/lib/workspaces/invitations'
-import { signUp, signUpSchema } from '@/lib/workspaces/sign-up'
+import { createOwnWorkspace, signUp, signUpSchema, workspaceNameSchema } from '@/lib/workspaces/sign-up'
 
 // Sign-up, sign-in and invitations: the only actions that run before a workspace exists.
 
@@ -66,6 +66,19 @@ export const acceptInviteAction = formAction(z.object({ token: z.string().min(1,
   await rememberWorkspace(joined.workspaceId)
   redirect('/contacts')
 })
+
+/** For a signed-in person who belongs to no workspace (see the sign-in page). */
+export const createOwnWorkspaceAction = formAction(
+  z.object({ name: workspaceNameSchema }),
+  async ({ name }) => {
+    const userId = (await auth())?.user?.id
+    if (!userId) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.')
+    const { workspaceId } = await createOwnWorkspace(db(), { userId, name })
+    await rememberWorkspace(workspaceId)
+    redirect('/contacts')
+  },
+  { public: true },
+)
 
 export async function switchWorkspaceAction(form: FormData) {
   const context = await getWorkspaceContext()

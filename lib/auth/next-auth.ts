@@ -6,6 +6,7 @@ import Google from 'next-auth/providers/google'
 import { z } from 'zod'
 import { db } from '../db'
 import { normalizeEmail } from '../email'
+import { createOwnWorkspace } from '../workspaces/sign-up'
 import { verifyAgainstDecoy, verifyPassword } from './password'
 
 const credentialsSchema = z.object({ email: z.string().transform(normalizeEmail), password: z.string().min(1).max(200) })
@@ -45,11 +46,11 @@ const config: NextAuthConfig = {
   },
   events: {
     // A person arriving through OAuth for the first time gets a workspace, like a sign-up.
+    // Auth.js has already created the user: if this fails, the sign-in page offers to create
+    // the workspace instead of leaving them stuck (app/(auth)/sign-in/page.tsx).
     async createUser({ user }) {
       if (!user.id) return
-      await db().workspace.create({
-        data: { name: `${user.name?.split(' ')[0] ?? 'My'}'s workspace`, memberships: { create: { userId: user.id, role: 'admin' } } },
-      })
+      await createOwnWorkspace(db(), { userId: user.id, name: `${user.name?.split(' ')[0] || 'My'}'s workspace` })
     },
   },
 }

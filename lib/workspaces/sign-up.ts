@@ -47,3 +47,16 @@ export async function signUp(
     throw error
   }
 }
+
+export const workspaceNameSchema = z.string().trim().min(1, 'Name your workspace.').max(100, 'Use at most 100 characters.')
+
+/**
+ * A workspace of their own for a person who belongs to none: someone arriving through OAuth
+ * (Auth.js creates the user, then this runs), or someone removed from their only workspace.
+ * They become its admin.
+ */
+export async function createOwnWorkspace(db: Db, args: { userId: string; name: string }): Promise<{ workspaceId: string }> {
+  const name = workspaceNameSchema.parse(args.name)
+  const workspace = await db.workspace.create({ data: { name, memberships: { create: { userId: args.userId, role: 'admin' } } } })
+  return { workspaceId: workspace.id }
+}

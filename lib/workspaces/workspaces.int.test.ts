@@ -6,7 +6,7 @@ import { verifyPassword } from '../auth/password'
 import { AppError } from '../errors'
 import { acceptInvitation, createInvitation, getInvitation, revokeInvitation } from './invitations'
 import { changeMemberRole, listMembers, removeMember } from './members'
-import { signUp } from './sign-up'
+import { createOwnWorkspace, signUp } from './sign-up'
 
 const now = new Date('2026-11-22T10:00:00Z')
 const email = (label: string) => `${label}-${randomUUID()}@Example.com`
@@ -121,5 +121,24 @@ describe('members', () => {
     const b = await newAdmin('b')
     const context = await resolveWorkspaceContext(db, a.userId, b.workspaceId)
     expect(context?.workspaceId).toBe(a.workspaceId)
+  })
+})
+
+describe('a person in no workspace', () => {
+  test('removed from their only workspace, they have no context until they create a workspace of their own, as its admin', async () => {
+    const admin = await newAdmin()
+    const invite = await createInvitation(db, { workspaceId: admin.workspaceId, createdById: admin.userId, role: 'marketer', now })
+    const { userId } = await signUp(db, { name: 'Mo Marketer', email: email('mo'), password: 'plum-violet-42-sky' }, (tx, id) =>
+      acceptInvitation(tx, { token: invite.token, userId: id, now }),
+    )
+    const membership = (await listMembers(db, admin.workspaceId)).find((m) => m.role === 'marketer')!
+    await removeMember(db, { workspaceId: admin.workspaceId, membershipId: membership.id })
+    expect(await resolveWorkspaceContext(db, userId)).toBeNull()
+
+    await expect(createOwnWorkspace(db, { userId, name: '   ' })).rejects.toThrow('Name your workspace.')
+    const { workspaceId } = await createOwnWorkspace(db, { userId, name: ' Mo Labs ' })
+    const context = await resolveWorkspaceContext(db, userId)
+    expect(context).toMatchObject({ workspaceId, workspaceName: 'Mo Labs', role: 'admin' })
+    expect(context!.workspaces.map((w) => w.id)).toEqual([workspaceId])
   })
 })
