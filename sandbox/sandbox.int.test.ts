@@ -390,10 +390,12 @@ describe('webhooks and lifecycle', () => {
     expect((await stripe.webhookEndpoints.list()).data).toHaveLength(0)
   })
 
-  it('the CLI prints the contract JSON as its first stdout line', async () => {
+  it('`npm run sandbox -- --port 12111 --customers 1000 --seed 1` prints the contract JSON as its first stdout line', async () => {
     const { spawn } = await import('node:child_process')
-    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--customers', '20', '--seed', '1'], {
+    // The issue's command, word for word, through npm (the repo's .npmrc keeps npm's banner off stdout).
+    const child = spawn('npm', ['run', 'sandbox', '--', '--port', '12111', '--customers', '1000', '--seed', '1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     })
     try {
       const first = await new Promise<string>((resolve, reject) => {
@@ -407,12 +409,18 @@ describe('webhooks and lifecycle', () => {
       })
       const info = JSON.parse(first) as Record<string, string>
       expect(Object.keys(info)).toEqual(expect.arrayContaining(['url', 'accountId', 'secretKey', 'restrictedKey', 'controlUrl']))
+      expect(info.url).toBe('http://127.0.0.1:12111')
+      expect(info.controlUrl).toBe('http://127.0.0.1:12111/_sandbox')
       const url = new URL(info.url as string)
       const stripe = new Stripe(info.restrictedKey as string, { host: url.hostname, port: Number(url.port), protocol: 'http' })
-      expect((await stripe.customers.list({ limit: 100 })).data.length).toBe(20)
+      const customers = await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: 2000 })
+      expect(customers).toHaveLength(1000)
       expect((await errorOf(stripe.paymentMethods.list({ customer: 'cus_x' }))).statusCode).toBe(403)
+      const secret = new Stripe(info.secretKey as string, { host: url.hostname, port: Number(url.port), protocol: 'http' })
+      expect((await secret.accounts.retrieveCurrent()).id).toBe(info.accountId)
     } finally {
-      child.kill('SIGTERM')
+      // npm and the sandbox under it form one process group: end both.
+      if (child.pid) process.kill(-child.pid, 'SIGTERM')
     }
   })
 
