@@ -165,3 +165,58 @@ function cardExpiresAt(month: number | null, year: number | null): string | null
   if (!month || !year || month < 1 || month > 12) return null
   return new Date(Date.UTC(year, month, 1)).toISOString()
 }
+
+/** Statuses in F8's priority order: the order subscription facts keep, so equal sets compare equal. */
+const statusOrder = ['active', 'past_due', 'trialing', 'unpaid', 'incomplete', 'paused', 'canceled', 'incomplete_expired']
+
+/**
+ * Facts over ALL of a customer's subscriptions and payments, for segment rules that the single
+ * "the" subscription (F8) cannot answer (SPEC F18): "and none active/trialing/past_due", "had a
+ * trial that ended", "never paid". A contact with several customers combines them with
+ * `combineSubscriptionFacts`.
+ */
+export type SubscriptionFacts = {
+  /** Distinct statuses of every subscription, in F8's order (unknown statuses last, sorted). */
+  statuses: string[]
+  /**
+   * ISO time of the earliest trial end among subscriptions that had a trial: its `trial_end`, or
+   * `ended_at` when the subscription ended (canceled) before the trial would have. Null when no
+   * subscription had a trial. "Had a trial that ended" = this is before now.
+   */
+  earliestTrialEnd: string | null
+  /** At least one successful, captured payment. */
+  hasPaid: boolean
+}
+
+export function deriveSubscriptionFacts(bundle: Pick<CustomerBundle, 'subscriptions' | 'charges'>): SubscriptionFacts {
+  let earliest: number | null = null
+  for (const s of bundle.subscriptions) {
+    if (typeof s.trial_end !== 'number') continue
+    const endedAt = (s as { ended_at?: number | null }).ended_at
+    const end = typeof endedAt === 'number' && endedAt < s.trial_end ? endedAt : s.trial_end
+    if (earliest === null || end < earliest) earliest = end
+  }
+  return {
+    statuses: sortStatuses(bundle.subscriptions.map((s) => s.status)),
+    earliestTrialEnd: isoFromUnix(earliest),
+    hasPaid: (bundle.charges ?? []).some(isSuccessfulPayment),
+  }
+}
+
+/** The facts of a contact from those of its customers: every status, the earliest trial end, paid by any. */
+export function combineSubscriptionFacts(list: readonly SubscriptionFacts[]): SubscriptionFacts {
+  const ends = list.map((f) => f.earliestTrialEnd).filter((e): e is string => e !== null)
+  return {
+    statuses: sortStatuses(list.flatMap((f) => f.statuses)),
+    earliestTrialEnd: ends.length ? ends.reduce((a, b) => (b < a ? b : a)) : null,
+    hasPaid: list.some((f) => f.hasPaid),
+  }
+}
+
+function sortStatuses(statuses: readonly string[]): string[] {
+  const rank = (s: string) => {
+    const i = statusOrder.indexOf(s)
+    return i === -1 ? statusOrder.length : i
+  }
+  return [...new Set(statuses)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+}

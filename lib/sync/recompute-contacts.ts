@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../db'
 import { normalizeEmail } from '../email'
-import { type AttributeValue, type DerivedAttributes, deriveAttributes } from './attributes'
+import { canReadCoupons } from '../stripe/permissions'
+import { type AttributeValue, combineSubscriptionFacts, type DerivedAttributes, deriveAttributes, deriveSubscriptionFacts, type SubscriptionFacts } from './attributes'
 import type { BundleCharge, BundleCustomer, BundlePrice, BundleProduct, BundleSubscription, CustomerBundle } from './customer-bundle'
 import { applyMapping, defaultMapping, type Mapping, parseStoredMapping } from './mapping'
 import { compareSubscriptionPriority, pickPrimarySubscription } from './primary-subscription'
@@ -28,7 +29,7 @@ const CHUNK = 1000
 
 type Row<T> = { connectionId: string; data: unknown } & T
 
-type Derived = { connectionId: string; customerId: string; customer: BundleCustomer; primary: BundleSubscription | null; derived: DerivedAttributes; attributes: Record<string, AttributeValue> }
+type Derived = { connectionId: string; customerId: string; customer: BundleCustomer; primary: BundleSubscription | null; derived: DerivedAttributes; facts: SubscriptionFacts; attributes: Record<string, AttributeValue> }
 
 /** Recomputes the contacts of these customers of one connection; returns the contact ids written. */
 export async function recomputeContacts(db: Db, args: { connectionId: string; customerIds: readonly string[]; now: Date }): Promise<{ contactIds: string[] }> {
@@ -125,12 +126,14 @@ async function recomputeChunk(db: Db, args: { connectionId: string; customerIds:
        subscription_status = x.subscription_status, subscription_count = x.subscription_count, active_subscription_count = x.active_subscription_count,
        trial_start = x.trial_start, trial_end = x.trial_end, current_period_end = x.current_period_end, cancel_at_period_end = x.cancel_at_period_end,
        mrr = x.mrr, currency = x.currency, total_spend = x.total_spend, stripe_created_at = x.stripe_created_at,
-       last_payment_at = x.last_payment_at, last_failed_payment_at = x.last_failed_payment_at, attributes = x.attributes, updated_at = (now() at time zone 'utc')
+       last_payment_at = x.last_payment_at, last_failed_payment_at = x.last_failed_payment_at, attributes = x.attributes, updated_at = (now() at time zone 'utc'),
+       subscription_statuses = x.subscription_statuses, earliest_trial_end = x.earliest_trial_end, has_paid = x.has_paid
      -- timestamps arrive as ISO strings in UTC; Prisma's DateTime columns are UTC timestamps without zone
      from jsonb_to_recordset($1::jsonb) as x(id text, email text, name text, external_id text, is_stripe_linked boolean,
        subscription_status text, subscription_count int, active_subscription_count int, trial_start timestamp, trial_end timestamp,
        current_period_end timestamp, cancel_at_period_end boolean, mrr bigint, currency text, total_spend bigint,
-       stripe_created_at timestamp, last_payment_at timestamp, last_failed_payment_at timestamp, attributes jsonb)
+       stripe_created_at timestamp, last_payment_at timestamp, last_failed_payment_at timestamp, attributes jsonb,
+       subscription_statuses text[], earliest_trial_end timestamp, has_paid boolean)
      where c.id = x.id and c.workspace_id = $2`,
     JSON.stringify(rows),
     workspaceId,
@@ -146,9 +149,12 @@ async function deriveLinkedCustomers(db: Db, links: { connectionId: string; cust
   const byConnection = new Map<string, string[]>()
   for (const l of links) byConnection.set(l.connectionId, [...(byConnection.get(l.connectionId) ?? []), l.customerId])
   for (const [connectionId, customerIds] of byConnection) {
-    const connection = await db.stripeConnection.findUnique({ where: { id: connectionId }, select: { mapping: true } })
+    const connection = await db.stripeConnection.findUnique({ where: { id: connectionId }, select: { mapping: true, permissions: true } })
     if (!connection) continue
     const mapping = mappingOf(connection.mapping)
+    // Discounts arrive expanded (coupon included) when the key may read coupons; without that
+    // permission they stay ids and MRR stays gross, with the reason in its breakdown.
+    const couponsReadable = canReadCoupons(connection)
     const [customers, subscriptions, charges] = await Promise.all([
       db.stripeCustomer.findMany({ where: { connectionId, id: { in: customerIds }, deletedAt: null }, select: { id: true, data: true } }),
       db.stripeSubscription.findMany({ where: { connectionId, customerId: { in: customerIds } }, select: { customerId: true, data: true } }),
@@ -179,6 +185,7 @@ async function deriveLinkedCustomers(db: Db, links: { connectionId: string; cust
         charges: (chs.get(c.id) ?? []).map((ch) => ch.data as unknown as BundleCharge),
         prices: priceTable,
         products: productTable,
+        couponsReadable,
       }
       const attrs = deriveAttributes(bundle, { now })
       out.set(`${connectionId}/${c.id}`, {
@@ -187,6 +194,7 @@ async function deriveLinkedCustomers(db: Db, links: { connectionId: string; cust
         customer,
         primary: pickPrimarySubscription(bundle.subscriptions),
         derived: attrs,
+        facts: deriveSubscriptionFacts(bundle),
         attributes: applyMapping(mapping, attrs, customer.metadata as Record<string, string> | null).attributes,
       })
     }
@@ -212,9 +220,11 @@ function contactRow(id: string, linked: Derived[]) {
   const rep = pickRepresentative(linked)
   if (!rep) {
     // No Stripe customer left (deleted or unlinked): keep the contact and its history, clear Stripe data.
-    return { id, email: null, name: null, external_id: null, is_stripe_linked: false, subscription_status: null, subscription_count: 0, active_subscription_count: 0, trial_start: null, trial_end: null, current_period_end: null, cancel_at_period_end: false, mrr: 0, currency: null, total_spend: 0, stripe_created_at: null, last_payment_at: null, last_failed_payment_at: null, attributes: {} }
+    return { id, email: null, name: null, external_id: null, is_stripe_linked: false, subscription_status: null, subscription_count: 0, active_subscription_count: 0, trial_start: null, trial_end: null, current_period_end: null, cancel_at_period_end: false, mrr: 0, currency: null, total_spend: 0, stripe_created_at: null, last_payment_at: null, last_failed_payment_at: null, attributes: {}, subscription_statuses: [], earliest_trial_end: null, has_paid: false }
   }
   const d = rep.derived
+  // Segment facts span every linked customer, not only the representative (SPEC F18).
+  const facts = combineSubscriptionFacts(linked.map((l) => l.facts))
   const email = typeof d['customer.email'] === 'string' ? normalizeEmail(d['customer.email']) || null : null
   return {
     id,
@@ -236,6 +246,9 @@ function contactRow(id: string, linked: Derived[]) {
     last_payment_at: d['payment.last_date'],
     last_failed_payment_at: d['payment.last_failed_date'],
     attributes: rep.attributes,
+    subscription_statuses: facts.statuses,
+    earliest_trial_end: facts.earliestTrialEnd,
+    has_paid: facts.hasPaid,
   }
 }
 
