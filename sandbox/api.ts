@@ -25,10 +25,12 @@ import {
   buildEvent,
   buildInvoice,
   buildPaymentMethod,
+  buildPrice,
   buildRefund,
   buildSubscription,
   buildSubscriptionItem,
   buildWebhookEndpoint,
+  expandableField,
   type Json,
   resourceOfId,
   type Wire,
@@ -81,13 +83,18 @@ export function handleApi(req: ApiRequest): unknown {
   if (req.method !== 'GET') req.runtime.jsonCache.clear()
   const paths = expandPaths(req.params)
   if (paths.length === 0 || body instanceof RawJson) return body
-  return applyExpand(body, paths, (id, path) => {
-    const resource = resourceOfId(id) as Resource | null
-    if (resource) requirePermission(req.entry, resource, 'read')
-    const obj = buildById(req.runtime.account, id)
-    if (!obj) throw new StripeError(400, 'invalid_request_error', `This property cannot be expanded (${path}).`, 'parameter_invalid_empty', 'expand')
-    return obj
-  })
+  return applyExpand(
+    body,
+    paths,
+    (id, path) => {
+      const resource = resourceOfId(id) as Resource | null
+      if (resource) requirePermission(req.entry, resource, 'read')
+      const obj = buildById(req.runtime.account, id)
+      if (!obj) throw new StripeError(400, 'invalid_request_error', `This property cannot be expanded (${path}).`, 'parameter_invalid_empty', 'expand')
+      return obj
+    },
+    (node, field) => expandableField(req.runtime.account, node, field),
+  )
 }
 
 // ---------------------------------------------------------------- helpers
@@ -479,9 +486,9 @@ route('GET', '/v1/prices', 'plan', 'read', (req) => {
     (product === undefined || p.obj.product === product) &&
     (type === undefined || p.obj.type === type) &&
     (currency === undefined || p.obj.currency === currency)
-  return listResponse(req, '/v1/prices', account.prices.all, account.prices, 'price', matches, (p) => p.obj)
+  return listResponse(req, '/v1/prices', account.prices.all, account.prices, 'price', matches, (p) => buildPrice(p.obj))
 })
-route('GET', '/v1/prices/:id', 'plan', 'read', (req, m) => retrieve(req.runtime.account.prices, m[1] as string, 'price').obj)
+route('GET', '/v1/prices/:id', 'plan', 'read', (req, m) => buildPrice(retrieve(req.runtime.account.prices, m[1] as string, 'price').obj))
 
 route('POST', '/v1/prices', 'plan', 'write', (req) => {
   const rt = req.runtime

@@ -82,5 +82,8 @@ describe('applyExpand', () => {
 
   it('refuses more than 4 levels', () => {
     expect(() => applyExpand({ a: 'x' }, ['a.b.c.d.e'], () => ({}))).toThrow(/4 levels/)
+    // On lists `data` is a level too, as Stripe counts it.
+    expect(() => applyExpand({ data: [] }, ['data.items.data.price.product'], () => ({}))).toThrow(/4 levels/)
+    expect(() => applyExpand({ data: [] }, ['data.items.data.price'], () => ({}))).not.toThrow()
   })
 })

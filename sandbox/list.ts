@@ -1,5 +1,6 @@
 // Stripe list semantics: newest first, `limit` 1–100, `starting_after`/`ending_before`,
-// `created[gt|gte|lt|lte]`, and `expand[]` (with `data.` paths on lists, up to 4 levels).
+// `created[gt|gte|lt|lte]`, and `expand[]` (with `data.` paths on lists; `data` counts as one of
+// the 4 levels Stripe allows).
 
 import { invalidParam, type Params, StripeError, str, strList } from './params'
 import type { Ordered } from './records'
@@ -110,35 +111,44 @@ export function expandPaths(params: Params): string[] {
 }
 
 type Resolver = (id: string, path: string) => unknown
+/** Fields left out unless expanded that are not ids (a price's `tiers`); null: not one. */
+type Expandable = (node: Record<string, unknown>, field: string) => { value: unknown } | null
+
+/** Stripe's limit: at most 4 levels, and on lists the `data.` prefix is one of them. */
+export const MAX_EXPAND_DEPTH = 4
 
 /** Applies `expand[]` paths, copying along each path so stored objects are never mutated. */
-export function applyExpand(root: unknown, paths: string[], resolve: Resolver): unknown {
+export function applyExpand(root: unknown, paths: string[], resolve: Resolver, expandable: Expandable = () => null): unknown {
   let out = root
   for (const path of paths) {
     const segments = path.split('.')
-    const levels = segments.filter((s) => s !== 'data').length
-    if (levels > 4) {
+    if (segments.length > MAX_EXPAND_DEPTH) {
       throw new StripeError(400, 'invalid_request_error', `You cannot expand more than 4 levels of a property. Property: ${path}`, 'parameter_invalid_empty', 'expand')
     }
-    out = expandAt(out, segments, path, resolve)
+    out = expandAt(out, segments, path, resolve, expandable)
   }
   return out
 }
 
-function expandAt(node: unknown, segments: string[], path: string, resolve: Resolver): unknown {
+function expandAt(node: unknown, segments: string[], path: string, resolve: Resolver, expandable: Expandable): unknown {
   if (segments.length === 0) return node
-  if (Array.isArray(node)) return node.map((n) => expandAt(n, segments, path, resolve))
+  if (Array.isArray(node)) return node.map((n) => expandAt(n, segments, path, resolve, expandable))
   if (node === null || typeof node !== 'object') return node
   const [head, ...rest] = segments as [string, ...string[]]
   const obj = node as Record<string, unknown>
   if (!(head in obj)) {
-    throw new StripeError(400, 'invalid_request_error', `This property cannot be expanded (${path}).`, 'parameter_invalid_empty', 'expand')
+    const hidden = expandable(obj, head)
+    if (!hidden) {
+      throw new StripeError(400, 'invalid_request_error', `This property cannot be expanded (${path}).`, 'parameter_invalid_empty', 'expand')
+    }
+    if (hidden.value === undefined) return obj
+    return { ...obj, [head]: expandAt(hidden.value, rest, path, resolve, expandable) }
   }
   const value = obj[head]
   const expandOne = (v: unknown): unknown => {
     if (typeof v === 'string' && rest.length === 0) return resolve(v, path)
-    if (typeof v === 'string') return expandAt(resolve(v, path), rest, path, resolve)
-    return expandAt(v, rest, path, resolve)
+    if (typeof v === 'string') return expandAt(resolve(v, path), rest, path, resolve, expandable)
+    return expandAt(v, rest, path, resolve, expandable)
   }
   const next = Array.isArray(value) ? value.map(expandOne) : expandOne(value)
   return { ...obj, [head]: next }

@@ -162,10 +162,33 @@ export function buildDiscount(
   }
 }
 
+/**
+ * A price as Stripe sends it: without `tiers`, which Stripe includes only when asked for with
+ * `expand[]=tiers` (`data.tiers` on lists; see `expandableField`). The stored object keeps them
+ * for billing.
+ */
+export function buildPrice(stored: Stripe.Price): Wire<Stripe.Price> {
+  const { tiers: _tiers, ...price } = stored as unknown as Wire<Stripe.Price>
+  return price
+}
+
 function priceOf(account: Account, id: string): Wire<Stripe.Price> {
   const p = account.prices.get(id)
   if (!p) throw new Error(`sandbox: unknown price ${id}`)
-  return p.obj as unknown as Wire<Stripe.Price>
+  return buildPrice(p.obj)
+}
+
+/**
+ * Fields Stripe leaves out unless expanded, though they are not ids: a price's `tiers`. Returns
+ * null when `field` is not such a field of `node`; `{ value: undefined }` when it is but there is
+ * nothing to add (a per-unit price has no tiers: Stripe accepts the expand and adds none).
+ */
+export function expandableField(account: Account, node: Record<string, unknown>, field: string): { value: unknown } | null {
+  if (node.object === 'price' && field === 'tiers' && typeof node.id === 'string') {
+    const stored = account.prices.get(node.id)?.obj as unknown as Wire<Stripe.Price> | undefined
+    return { value: stored?.billing_scheme === 'tiered' ? stored.tiers : undefined }
+  }
+  return null
 }
 
 export function buildSubscriptionItem(account: Account, sub: SubscriptionRec, item: ItemRec): Wire<Stripe.SubscriptionItem> {
@@ -687,8 +710,10 @@ export function buildById(account: Account, id: string): Json | undefined {
       const s = account.checkoutSessions.get(id)
       return s ? (buildCheckoutSession(s) as Json) : undefined
     }
-    case 'price':
-      return account.prices.get(id)?.obj as Json | undefined
+    case 'price': {
+      const p = account.prices.get(id)
+      return p ? (buildPrice(p.obj) as Json) : undefined
+    }
     case 'prod':
       return account.products.get(id)?.obj as Json | undefined
     case 'di': {

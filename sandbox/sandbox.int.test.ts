@@ -83,11 +83,14 @@ describe('lists', () => {
 
   it('expands on lists', async () => {
     const stripe = client(sb.secretKey)
-    const subs = await stripe.subscriptions.list({ limit: 5, expand: ['data.customer', 'data.items.data.price.product'] })
+    const subs = await stripe.subscriptions.list({ limit: 5, expand: ['data.customer', 'data.latest_invoice.customer'] })
     const sub = subs.data[0] as Stripe.Subscription
     expect(typeof sub.customer).toBe('object')
     expect((sub.customer as Stripe.Customer).object).toBe('customer')
-    expect(((sub.items.data[0] as Stripe.SubscriptionItem).price.product as Stripe.Product).object).toBe('product')
+    expect(((sub.latest_invoice as Stripe.Invoice).customer as Stripe.Customer).id).toBe((sub.customer as Stripe.Customer).id)
+    // Four levels on a retrieve; on a list `data` is the first of the four.
+    const one = await stripe.subscriptions.retrieve(sub.id, { expand: ['items.data.price.product'] })
+    expect(((one.items.data[0] as Stripe.SubscriptionItem).price.product as Stripe.Product).object).toBe('product')
     const customers = await stripe.customers.list({ limit: 20, expand: ['data.invoice_settings.default_payment_method'] })
     const withCard = customers.data.find((c) => c.invoice_settings.default_payment_method)
     expect(((withCard as Stripe.Customer).invoice_settings.default_payment_method as Stripe.PaymentMethod).card?.last4).toMatch(/^\d{4}$/)
@@ -97,6 +100,50 @@ describe('lists', () => {
     expect(['FOREVER20', 'HALF3MONTHS']).toContain(discount.source.coupon)
     const invoices = await stripe.invoices.list({ limit: 3, expand: ['data.customer'] })
     expect(((invoices.data[0] as Stripe.Invoice).customer as Stripe.Customer).id).toMatch(/^cus_/)
+  })
+
+  it('refuses expansions deeper than 4 levels, counting `data` on lists, with Stripe\'s error', async () => {
+    const stripe = client(sb.secretKey)
+    const tooDeep = await errorOf(stripe.subscriptions.list({ limit: 1, expand: ['data.items.data.price.product'] }))
+    expect(tooDeep).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError)
+    expect(tooDeep).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', param: 'expand' })
+    expect(tooDeep.message).toBe('You cannot expand more than 4 levels of a property. Property: data.items.data.price.product')
+    const four = await stripe.subscriptions.list({ limit: 1, expand: ['data.items.data.price'] })
+    expect(typeof (four.data[0] as Stripe.Subscription).items.data[0]?.price).toBe('object')
+    const retrieveTooDeep = await errorOf(stripe.invoices.retrieve((four.data[0] as Stripe.Subscription).latest_invoice as string, { expand: ['lines.data.pricing.price_details.price'] }))
+    expect(retrieveTooDeep.statusCode).toBe(400)
+  })
+
+  it('returns price tiers only when expanded, and accepts the expand on per-unit prices', async () => {
+    const stripe = client(sb.secretKey)
+    const plain = await stripe.prices.list({ limit: 100 })
+    const tieredId = plain.data.find((p) => p.billing_scheme === 'tiered')?.id as string
+    const perUnitId = plain.data.find((p) => p.billing_scheme === 'per_unit')?.id as string
+    expect(tieredId).toMatch(/^price_/)
+    expect(plain.data.every((p) => p.tiers === undefined)).toBe(true)
+    expect((await stripe.prices.retrieve(tieredId)).tiers).toBeUndefined()
+
+    const expanded = await stripe.prices.list({ limit: 100, expand: ['data.tiers'] })
+    const tiered = expanded.data.find((p) => p.id === tieredId) as Stripe.Price
+    expect(tiered.tiers_mode).toBe('graduated')
+    expect(tiered.tiers?.map((t) => [t.up_to, t.unit_amount])).toEqual([
+      [5, 1000],
+      [20, 800],
+      [null, 500],
+    ])
+    expect(expanded.data.filter((p) => p.billing_scheme === 'per_unit').every((p) => !p.tiers)).toBe(true)
+
+    expect((await stripe.prices.retrieve(tieredId, { expand: ['tiers'] })).tiers).toHaveLength(3)
+    const perUnit = await stripe.prices.retrieve(perUnitId, { expand: ['tiers'] })
+    expect(perUnit.id).toBe(perUnitId)
+    expect(perUnit.tiers ?? null).toBeNull()
+
+    // Embedded prices follow the same rule: tiers on a subscription's item price only when asked.
+    const subs = await stripe.subscriptions.list({ status: 'all', price: tieredId, limit: 1 })
+    const sub = subs.data[0] as Stripe.Subscription
+    expect(sub.items.data[0]?.price.tiers).toBeUndefined()
+    const withTiers = await stripe.subscriptions.retrieve(sub.id, { expand: ['items.data.price.tiers'] })
+    expect(withTiers.items.data[0]?.price.tiers).toHaveLength(3)
   })
 
   it('filters invoices by subscription and events by type', async () => {
