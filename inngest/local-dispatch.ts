@@ -11,7 +11,8 @@ import { intSetting } from '@/lib/env'
 // the process, so a burst of events queues instead of starving the web server. What it does
 // not have, by design: retries, durability, throttle, rate limit, debounce, batching,
 // idempotency, `if` trigger expressions, sleeps, waits and invokes. Cron triggers run from a
-// minute timer in this process (startLocalSchedules, below). The startup banner
+// minute timer in this process (startLocalSchedules, below); a failed run's `onFailure` handler
+// runs at once, since without retries its first failure is final. The startup banner
 // (mode.ts) says so; the refusal to run in production without an explicit opt-in lives there too.
 //
 // Invariants:
@@ -154,12 +155,15 @@ function startRun({
   event,
   sentBy,
   logger,
+  extendCtx,
 }: {
   target: InngestFunction.Any
   trigger: Trigger
   event: EventPayload
   sentBy: string | null
   logger: LocalDispatchLogger
+  /** Extra handler arguments (the `error` of a failure handler). */
+  extendCtx?: Record<string, unknown>
 }) {
   const runId = randomUUID()
   const functionId = target.id()
@@ -183,7 +187,7 @@ function startRun({
         function: target,
         events: [event],
         // The default wraps every step tool in a recording spy; we want the plain tools.
-        transformCtx: (ctx) => ctx,
+        transformCtx: (ctx) => (extendCtx ? { ...ctx, ...extendCtx } : ctx),
       })
       const run = await engine.execute()
       if (run.error !== undefined) return { ...base, durationMs: Date.now() - startedAt, status: 'failed', error: toRunError(run.error) }
@@ -195,6 +199,8 @@ function startRun({
     }
   })().then((outcome) => {
     report(outcome, logger)
+    // Registered before this run leaves the registry, so a drain also waits for the handler.
+    if (outcome.status === 'failed') startFailureHandler({ target, event, outcome, logger })
     registry.inFlight.delete(runId)
     registry.unclaimed.push(outcome)
     if (registry.unclaimed.length > UNCLAIMED_CAP) registry.unclaimed.splice(0, registry.unclaimed.length - UNCLAIMED_CAP)
@@ -202,6 +208,27 @@ function startRun({
   })
 
   registry.inFlight.set(runId, { functionId, eventName: event.name, startedAt, settled })
+}
+
+/**
+ * With no retries in-process, a failed run has failed for good: its `onFailure` handler runs now,
+ * as Inngest runs it once retries are exhausted: a function of its own (id `<id>-failure`)
+ * triggered by `inngest/function.failed`, whose data carries the error and the original event,
+ * and `error` among the handler's arguments.
+ */
+function startFailureHandler({ target, event, outcome, logger }: { target: InngestFunction.Any; event: EventPayload; outcome: LocalRunOutcome & { status: 'failed' }; logger: LocalDispatchLogger }) {
+  const onFailure = (target.opts as { onFailure?: unknown }).onFailure
+  if (typeof onFailure !== 'function' || event.name === 'inngest/function.failed') return
+  const client = target['client'] as { createFunction: (opts: unknown, handler: unknown) => InngestFunction.Any }
+  const handler = client.createFunction({ id: `${target.id()}-failure`, triggers: [{ event: 'inngest/function.failed' }] }, onFailure)
+  const failed = {
+    name: 'inngest/function.failed',
+    id: randomUUID(),
+    ts: Date.now(),
+    data: { function_id: target.id(), run_id: outcome.runId, error: outcome.error, event },
+  } as EventPayload
+  const error = Object.assign(new Error(outcome.error.message), { name: outcome.error.name })
+  startRun({ target: handler, trigger: {}, event: failed, sentBy: target.id(), logger, extendCtx: { error } })
 }
 
 // --- flow control ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { claimRunEnd } from '@/lib/sync/backfill/stop-run'
 import { inngest } from '../client'
 import { backfillContactsRequested, backfillRequested, backfillStreamRequested, connectionConnected } from '../events'
 import { backfillDeps } from '@/lib/sync/backfill/app-deps'
+import { failBackfillRun } from '@/lib/sync/backfill/record-failure'
 
 // Starts (or resumes) the backfill of a connection: the wizard's "import all", a "Re-sync now",
 // gap repair past Stripe's 30 days of events. Plans the run, then fans out one event per stream.
@@ -12,6 +13,12 @@ export const startBackfill = inngest.createFunction(
     retries: 3,
     triggers: [connectionConnected, backfillRequested],
     concurrency: [{ key: 'event.data.connectionId', limit: 1 }],
+    // Retries exhausted while starting or planning: the run (if one was started) fails with the
+    // cause instead of staying "Importing" with nothing running; the connection becomes failing.
+    onFailure: async ({ event, error, step }) => {
+      const { connectionId } = event.data.event.data
+      return step.run('fail-run', () => failBackfillRun(backfillDeps().db, { connectionId, runId: null, stage: 'planning', cause: { name: error.name, message: error.message }, now: new Date() }))
+    },
   },
   async ({ event, step }) => {
     const data = event.data
