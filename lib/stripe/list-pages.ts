@@ -1,5 +1,6 @@
 import Stripe from 'stripe'
 import { z } from 'zod'
+import { canReadCoupons } from './permissions'
 import { completeSubscriptionItems } from './subscription-items'
 
 // Account-wide list endpoints, one page at a time: `limit=100` (Stripe's maximum), a
@@ -11,7 +12,12 @@ import { completeSubscriptionItems } from './subscription-items'
 //   the rare subscription with more than 10 items, whose rest is listed (subscription-items.ts).
 // - prices: `expand[]=data.tiers`, since Stripe returns tiers only when expanded and MRR needs
 //   them for tiered prices. One list for the whole catalog, instead of one call per price.
-// - discounts stay ids: expanding them needs `rak_coupon_read`, which SPEC F2 does not ask for.
+// - discounts: with the optional Coupons read permission (lib/stripe/permissions.ts), a
+//   subscription's discounts (its own and its items') and a customer's discount come with their
+//   coupon expanded (`…discounts.source.coupon`, four levels at most, as Stripe allows), so MRR
+//   can subtract them with no extra call. A coupon's amount, percentage and duration never
+//   change after creation, so the embedded copy cannot go stale. Without the permission Stripe
+//   refuses the expansion (403), so discounts stay ids and MRR explains it did not count them.
 
 export const backfillObjectTypes = ['products', 'prices', 'customers', 'subscriptions', 'invoices', 'charges', 'checkout_sessions'] as const
 export type BackfillObjectType = (typeof backfillObjectTypes)[number]
@@ -40,13 +46,25 @@ function listParams(q: PageQuery): ListParams {
   }
 }
 
+/** What the connection's key may expand (from its stored permission check). */
+export type ListOptions = { canReadCoupons?: boolean }
+export const listOptionsOf = (connection: { permissions: unknown }): ListOptions => ({ canReadCoupons: canReadCoupons(connection) })
+
+/** `expand[]` for list pages: each path prefixed with `data.`. */
+export function discountExpansions(type: 'subscriptions' | 'customers', options: ListOptions): string[] {
+  if (!options.canReadCoupons) return []
+  return type === 'subscriptions' ? ['data.discounts.source.coupon', 'data.items.data.discounts.source.coupon'] : ['data.discount.source.coupon']
+}
+
 type Listed = { list: unknown; calls: number }
 const one = (list: Promise<unknown>): Promise<Listed> => list.then((l) => ({ list: l, calls: 1 }))
 
-const listers: Record<BackfillObjectType, (stripe: Stripe, p: ListParams) => Promise<Listed>> = {
-  customers: (s, p) => one(s.customers.list(p)),
-  subscriptions: async (s, p) => {
-    const list = await s.subscriptions.list({ ...p, status: 'all' })
+const withExpand = (expand: string[]) => (expand.length > 0 ? { expand } : {})
+
+const listers: Record<BackfillObjectType, (stripe: Stripe, p: ListParams, o: ListOptions) => Promise<Listed>> = {
+  customers: (s, p, o) => one(s.customers.list({ ...p, ...withExpand(discountExpansions('customers', o)) })),
+  subscriptions: async (s, p, o) => {
+    const list = await s.subscriptions.list({ ...p, status: 'all', ...withExpand(discountExpansions('subscriptions', o)) })
     let calls = 1
     for (const subscription of list.data) calls += await completeSubscriptionItems(s, subscription)
     return { list, calls }
@@ -70,8 +88,8 @@ async function listPricesWithTiers(stripe: Stripe, p: ListParams): Promise<Liste
 }
 
 /** One page of one object type, validated: every object has a string id and integer `created`. */
-export async function fetchListPage(stripe: Stripe, type: BackfillObjectType, query: PageQuery): Promise<Page> {
-  const { list, calls } = await listers[type](stripe, listParams(query))
+export async function fetchListPage(stripe: Stripe, type: BackfillObjectType, query: PageQuery, options: ListOptions = {}): Promise<Page> {
+  const { list, calls } = await listers[type](stripe, listParams(query), options)
   const page = pageSchema.parse(list)
   return { data: page.data as ListedObject[], hasMore: page.has_more, calls }
 }

@@ -46,6 +46,17 @@ export const permissionSpecs: PermissionSpec[] = [
     probe: (s) => s.products.list({ limit: 1 }),
   },
   {
+    // Not in SPEC F2's list, so optional: expanding a discount (and its coupon) is what tells
+    // MRR how much a subscription's coupon takes off (SPEC F10, "forever discounts subtracted").
+    id: 'coupons_read',
+    resource: 'Coupons',
+    access: 'read',
+    level: 'optional',
+    stripeName: 'rak_coupon_read',
+    without: 'Discounts cannot be subtracted from MRR: MRR is shown before discounts, and the contact page says which discount was not counted.',
+    probe: (s) => s.coupons.list({ limit: 1 }),
+  },
+  {
     id: 'checkout_sessions_write',
     resource: 'Checkout Sessions',
     access: 'write',
@@ -56,3 +67,11 @@ export const permissionSpecs: PermissionSpec[] = [
     probe: (s) => s.checkout.sessions.create({} as Stripe.Checkout.SessionCreateParams),
   },
 ]
+
+/** The last permission check stored on a connection (`stripe_connections.permissions`). */
+export function isPermissionGranted(stored: unknown, id: string): boolean {
+  return Array.isArray(stored) && stored.some((p) => p && typeof p === 'object' && (p as { id?: unknown }).id === id && (p as { status?: unknown }).status === 'granted')
+}
+
+/** Whether this connection's key may expand discounts and their coupons (the optional Coupons read). */
+export const canReadCoupons = (connection: { permissions: unknown }): boolean => isPermissionGranted(connection.permissions, 'coupons_read')

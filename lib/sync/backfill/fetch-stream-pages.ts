@@ -1,5 +1,5 @@
 import { stripeForConnection } from '../../connections/connection-deps'
-import { type BackfillObjectType, backfillObjectTypeSchema, fetchListPage, type Page } from '../../stripe/list-pages'
+import { type BackfillObjectType, backfillObjectTypeSchema, fetchListPage, listOptionsOf, type Page } from '../../stripe/list-pages'
 import { type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
 import { type BackfillDeps, nowOf } from './deps'
 import { revokedKeyMessage, streamFailureMessage } from './failure-messages'
@@ -53,7 +53,7 @@ export async function fetchStreamPages(deps: BackfillDeps, args: { streamId: str
     const stats: RequestStats = { requests: 0, throttled: 0 }
     const fetchedAt = nowOf(deps) // before sending: the data is at least this recent
     try {
-      const page = await requestWithBudget(budget, connectionId, stats, () => fetchListPage(stripe, type, { gte: stream.rangeStart, lt: stream.rangeEnd, startingAfter: after }))
+      const page = await requestWithBudget(budget, connectionId, stats, () => fetchListPage(stripe, type, { gte: stream.rangeStart, lt: stream.rangeEnd, startingAfter: after }, listOptionsOf(connection)))
       stats.requests += page.calls - 1
       return { page, fetchedAt, stats }
     } catch (error) {

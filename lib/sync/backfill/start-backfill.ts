@@ -2,7 +2,7 @@ import type Stripe from 'stripe'
 import { stripeForConnection } from '../../connections/connection-deps'
 import type { Db } from '../../db'
 import { AppError } from '../../errors'
-import { type BackfillObjectType, backfillObjectTypes, fetchListPage, type Page } from '../../stripe/list-pages'
+import { type BackfillObjectType, backfillObjectTypes, fetchListPage, type ListOptions, listOptionsOf, type Page } from '../../stripe/list-pages'
 import { ensureRequestBudget, type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
 import { type BackfillDeps, nowOf } from './deps'
 import { revokedKeyMessage, streamFailureMessage } from './failure-messages'
@@ -79,15 +79,15 @@ export async function planBackfillRun(deps: BackfillDeps, args: { runId: string 
       const probeStats: RequestStats = { requests: 0, throttled: 0 }
       const others = missing.filter((t) => t !== 'customers')
       const probing: Promise<LowerBound> = missing.includes('customers')
-        ? findLowerBound(stripe, (fn) => requestWithBudget(budget, connection.id, probeStats, fn), nowOf(deps), probeStats)
+        ? findLowerBound(stripe, (fn) => requestWithBudget(budget, connection.id, probeStats, fn), nowOf(deps), probeStats, listOptionsOf(connection))
         : Promise.resolve({ lowerBound: EARLIEST_CREATED })
-      const [probe, firstPages] = await Promise.all([probing, Promise.all(others.map((type) => prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type })))])
+      const [probe, firstPages] = await Promise.all([probing, Promise.all(others.map((type) => prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type, options: listOptionsOf(connection) })))])
       for (const [i, type] of others.entries()) {
         const first = firstPages[i] as FirstPage
         await planType(deps, { runId: run.id, connectionId: connection.id, type, lowerBound: probe.lowerBound, first })
       }
       if (missing.includes('customers')) {
-        const first: FirstPage = probe.firstPage ? { ...probe.firstPage, stats: probeStats } : await prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type: 'customers' })
+        const first: FirstPage = probe.firstPage ? { ...probe.firstPage, stats: probeStats } : await prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type: 'customers', options: listOptionsOf(connection) })
         await planType(deps, { runId: run.id, connectionId: connection.id, type: 'customers', lowerBound: probe.lowerBound, first })
       }
     } catch (error) {
@@ -114,10 +114,10 @@ async function budgetRate(db: Db, connectionId: string): Promise<number> {
  */
 type LowerBound = { lowerBound: number; firstPage?: { page: Page; fetchedAt: Date } }
 
-async function findLowerBound(stripe: Stripe, send: <T>(fn: () => Promise<T>) => Promise<T>, fetchedAt: Date, extraCalls: RequestStats): Promise<LowerBound> {
+async function findLowerBound(stripe: Stripe, send: <T>(fn: () => Promise<T>) => Promise<T>, fetchedAt: Date, extraCalls: RequestStats, options: ListOptions): Promise<LowerBound> {
   let first: Page
   try {
-    first = await send(() => fetchListPage(stripe, 'customers', { limit: 100 }))
+    first = await send(() => fetchListPage(stripe, 'customers', { limit: 100 }, options))
     extraCalls.requests += first.calls - 1
   } catch (error) {
     // planType meets the same refusal on customers and records it on that stream.
@@ -142,11 +142,11 @@ async function findLowerBound(stripe: Stripe, send: <T>(fn: () => Promise<T>) =>
 type FirstPage = { page: Page; fetchedAt: Date; stats: RequestStats } | { error: StripeRequestError; fetchedAt: Date; stats: RequestStats }
 
 /** The first page of a type; a refusal other than a revoked key is kept to fail that type's stream. */
-async function prefetchFirstPage(deps: BackfillDeps, a: { connectionId: string; budget: { db: Db; ratePerSecond: number }; stripe: Stripe; type: BackfillObjectType }): Promise<FirstPage> {
+async function prefetchFirstPage(deps: BackfillDeps, a: { connectionId: string; budget: { db: Db; ratePerSecond: number }; stripe: Stripe; type: BackfillObjectType; options: ListOptions }): Promise<FirstPage> {
   const stats: RequestStats = { requests: 0, throttled: 0 }
   const fetchedAt = nowOf(deps)
   try {
-    const page = await requestWithBudget(a.budget, a.connectionId, stats, () => fetchListPage(a.stripe, a.type, { limit: 100 }))
+    const page = await requestWithBudget(a.budget, a.connectionId, stats, () => fetchListPage(a.stripe, a.type, { limit: 100 }, a.options))
     stats.requests += page.calls - 1
     return { page, fetchedAt, stats }
   } catch (error) {
