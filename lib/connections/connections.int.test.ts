@@ -9,10 +9,13 @@ import { createStripeClient } from '../stripe/client'
 import { permissionSpecs } from '../stripe/permissions'
 import { handledStripeEvents } from '../stripe/webhook-events'
 import { defaultMapping } from '../sync/mapping'
+import { createStripeWebhookHandler } from '../webhooks/stripe-webhook-handler'
+import { signStripePayload } from '../webhooks/verify-signature'
 import { signUp } from '../workspaces/sign-up'
 import type { ConnectionDeps } from './connection-deps'
 import { finishConnection, isPubliclyReachable } from './finish-connection'
-import { disconnectConnection, listConnections, rotateConnectionKey } from './manage-connections'
+import { saveForwardedWebhookSecret } from './forwarded-webhook-secret'
+import { disconnectConnection, listConnections, rotateConnectionKey, setPrimaryConnection } from './manage-connections'
 import { previewMapping, saveMapping } from './mapping-service'
 import { verifyKey } from './verify-key'
 
@@ -106,7 +109,7 @@ describe('finishing, secrets, rotation and disconnect (F3–F6)', () => {
     expect(emitted).toContainEqual({ name: 'stripe/connection.connected', data: { connectionId, workspaceId: ws.workspaceId, importChoice: 'all' } })
 
     // Nothing the browser can read carries the key or the signing secret.
-    const visible = JSON.stringify(await listConnections(db, ws.workspaceId))
+    const visible = JSON.stringify(await listConnections(db, ws.workspaceId, { appUrl }))
     expect(visible).not.toContain(box.open(row.keySealed))
     expect(visible).not.toContain(box.open(row.webhookSecretSealed!))
     expect(visible).toContain('rk_test_…')
@@ -156,10 +159,126 @@ describe('finishing, secrets, rotation and disconnect (F3–F6)', () => {
     await expect(disconnectConnection(deps, { workspaceId: intruder.workspaceId, connectionId: verified.connectionId, data: 'delete' })).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'not_found')
   })
 
-  test('live keys with a localhost APP_URL are told why live updates are off', () => {
+  test('which addresses Stripe can reach', () => {
     expect(isPubliclyReachable('http://localhost:3000')).toBe(false)
     expect(isPubliclyReachable('http://127.0.0.1:3000')).toBe(false)
+    expect(isPubliclyReachable('http://192.168.1.20:3000')).toBe(false)
     expect(isPubliclyReachable('https://churnless.example.com')).toBe(true)
+  })
+})
+
+describe('webhook endpoint when Stripe cannot reach APP_URL (F3)', () => {
+  // "Real Stripe" here is a connection without apiBase, as a pasted key gets; its requests go to
+  // a sandbox account standing in for api.stripe.com, so we can look at what was created there.
+  async function realStripeConnection() {
+    const account = sandbox.createAccount({ customers: 1, seed: Math.floor(Math.random() * 1e6) })
+    const asStripe: ConnectionDeps = { ...deps, stripeFor: (key) => createStripeClient(key, { apiBase: sandbox.url }) }
+    const ws = await newWorkspace()
+    const verified = await verifyKey(asStripe, { ...ws, key: account.restrictedKey, apiBase: null })
+    if (!verified.ok) throw new Error(verified.message)
+    const endpoints = async () => (await createStripeClient(account.secretKey, { apiBase: sandbox.url }).webhookEndpoints.list()).data
+    return { ws, connectionId: verified.connectionId, asStripe, endpoints }
+  }
+
+  test('a test-mode key of real Stripe with a localhost APP_URL: no endpoint is attempted, the connection finishes, and the warning says what to do', async () => {
+    const { ws, connectionId, asStripe, endpoints } = await realStripeConnection()
+    const result = await finishConnection({ ...asStripe, appUrl: 'http://localhost:3000', emit: async (e) => emitted.push(e) }, { workspaceId: ws.workspaceId, connectionId, importChoice: 'all' })
+
+    expect(await endpoints()).toEqual([])
+    const row = await db.stripeConnection.findUniqueOrThrow({ where: { id: connectionId } })
+    expect(row).toMatchObject({ mode: 'test', apiBase: null, status: 'waiting_to_sync', webhookEndpointId: null, webhookSecretSealed: null, webhookUrl: null })
+    expect(emitted).toContainEqual({ name: 'stripe/connection.connected', data: { connectionId, workspaceId: ws.workspaceId, importChoice: 'all' } })
+    expect(result.webhookWarning).toContain('Stripe cannot reach http://localhost:3000 from the internet')
+    expect(result.webhookWarning).toContain('set APP_URL to its public address')
+    expect(result.webhookWarning).toContain(`stripe listen --forward-to http://localhost:3000/api/webhooks/stripe/${connectionId}`)
+    // The connections list keeps saying it, with the same options.
+    const [listed] = await listConnections(db, ws.workspaceId, { appUrl: 'http://localhost:3000' })
+    expect(listed).toMatchObject({ hasWebhook: false, isForwarded: false, webhookWarning: result.webhookWarning })
+  })
+
+  test('the same key with a public APP_URL gets our endpoint', async () => {
+    const { ws, connectionId, asStripe, endpoints } = await realStripeConnection()
+    const result = await finishConnection({ ...asStripe, appUrl: 'https://churnless.example.com', emit: async () => {} }, { workspaceId: ws.workspaceId, connectionId, importChoice: 'changes_only' })
+    expect(result.webhookWarning).toBeUndefined()
+    expect((await endpoints()).map((e) => e.url)).toEqual([`https://churnless.example.com/api/webhooks/stripe/${connectionId}`])
+    expect((await listConnections(db, ws.workspaceId, { appUrl: 'https://churnless.example.com' }))[0]).toMatchObject({ hasWebhook: true, webhookWarning: null })
+  })
+
+  test('the sandbox delivers from this machine, so it gets an endpoint at localhost', async () => {
+    const ws = await newWorkspace()
+    const verified = await verify(ws, sandbox.control.createKey(F2_PERMISSIONS))
+    if (!verified.ok) throw new Error(verified.message)
+    const result = await finish(ws, verified.connectionId)
+    expect(result.webhookWarning).toBeUndefined()
+    expect((await db.stripeConnection.findUniqueOrThrow({ where: { id: verified.connectionId } })).webhookEndpointId).toMatch(/^we_/)
+  })
+
+  test('`stripe listen` forwarding: the secret it prints is saved sealed, and a delivery signed with it is accepted', async () => {
+    const { ws, connectionId, asStripe } = await realStripeConnection()
+    await finishConnection({ ...asStripe, appUrl: 'http://localhost:3000', emit: async () => {} }, { workspaceId: ws.workspaceId, connectionId, importChoice: 'changes_only' })
+    await expect(saveForwardedWebhookSecret(deps, { workspaceId: ws.workspaceId, connectionId, secret: 'sk_test_123' })).rejects.toThrow()
+    const cliSecret = `whsec_${randomBytes(24).toString('hex')}`
+    await saveForwardedWebhookSecret(deps, { workspaceId: ws.workspaceId, connectionId, secret: ` ${cliSecret} ` })
+    const row = await db.stripeConnection.findUniqueOrThrow({ where: { id: connectionId } })
+    expect(row.webhookSecretSealed).not.toContain('whsec_')
+    expect(box.open(row.webhookSecretSealed!)).toBe(cliSecret)
+    expect((await listConnections(db, ws.workspaceId, { appUrl: 'http://localhost:3000' }))[0]).toMatchObject({ isForwarded: true, webhookWarning: null })
+
+    const handler = createStripeWebhookHandler(() => ({ db, openSecret: (sealed) => box.open(sealed), dispatch: async () => {}, log: { warn: () => {}, error: () => {} } }))
+    const body = JSON.stringify({ id: 'evt_forwarded_1', object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000), livemode: false, api_version: '2026-10-28.endive', data: { object: { id: 'cus_forwarded', object: 'customer', email: 'fwd@example.com' } } })
+    const post = (secret: string) =>
+      handler(new Request(`http://localhost:3000/api/webhooks/stripe/${connectionId}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(body, [secret], Math.floor(Date.now() / 1000)) } }), {
+        params: Promise.resolve({ connectionId }),
+      })
+    expect((await post(`whsec_${'0'.repeat(48)}`)).status).toBe(400)
+    expect((await post(cliSecret)).status).toBe(200)
+    expect(await db.stripeEvent.count({ where: { connectionId, id: 'evt_forwarded_1' } })).toBe(1)
+  })
+
+  test('a connection with our own endpoint keeps its secret: forwarding is refused', async () => {
+    const ws = await newWorkspace()
+    const verified = await verify(ws, sandbox.control.createKey(F2_PERMISSIONS))
+    if (!verified.ok) throw new Error(verified.message)
+    await finish(ws, verified.connectionId)
+    await expect(saveForwardedWebhookSecret(deps, { workspaceId: ws.workspaceId, connectionId: verified.connectionId, secret: `whsec_${'a'.repeat(40)}` })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === 'conflict' && e.message.includes('its own webhook endpoint'),
+    )
+  })
+})
+
+describe('primary connection (F4)', () => {
+  async function twoConnections() {
+    const ws = await newWorkspace()
+    const ids: string[] = []
+    for (const seed of [31, 32]) {
+      const account = sandbox.createAccount({ customers: 0, seed })
+      const verified = await verify(ws, account.restrictedKey)
+      if (!verified.ok) throw new Error(verified.message)
+      await finish(ws, verified.connectionId)
+      ids.push(verified.connectionId)
+    }
+    return { ws, first: ids[0]!, second: ids[1]! }
+  }
+  const primaries = async (workspaceId: string) => (await listConnections(db, workspaceId, { appUrl })).filter((c) => c.isPrimary).map((c) => c.id)
+
+  test('the first connection is primary; an admin moves it, and there is only ever one', async () => {
+    const { ws, first, second } = await twoConnections()
+    expect(await primaries(ws.workspaceId)).toEqual([first])
+    await setPrimaryConnection(db, { workspaceId: ws.workspaceId, role: 'admin', connectionId: second })
+    expect(await primaries(ws.workspaceId)).toEqual([second])
+  })
+
+  test('a marketer is refused and nothing changes', async () => {
+    const { ws, second, first } = await twoConnections()
+    await expect(setPrimaryConnection(db, { workspaceId: ws.workspaceId, role: 'marketer', connectionId: second })).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'forbidden')
+    expect(await primaries(ws.workspaceId)).toEqual([first])
+  })
+
+  test("another workspace's connection cannot be made primary, and the owner's primary stays", async () => {
+    const { ws, first, second } = await twoConnections()
+    const intruder = await newWorkspace()
+    await expect(setPrimaryConnection(db, { workspaceId: intruder.workspaceId, role: 'admin', connectionId: second })).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'not_found')
+    expect(await primaries(ws.workspaceId)).toEqual([first])
   })
 })
 

@@ -15,10 +15,29 @@ const requiredIds = new Set(permissionSpecs.filter((p) => p.level === 'required'
 export type ConnectionConnectedEvent = { name: 'stripe/connection.connected'; data: { connectionId: string; workspaceId: string; importChoice: 'all' | 'changes_only' } }
 
 
-/** Stripe cannot deliver to a machine it cannot reach: live keys need a public APP_URL. */
+/** Whether Stripe's servers can reach a URL: not localhost, a loopback or a private address. */
 export function isPubliclyReachable(appUrl: string): boolean {
   const host = new URL(appUrl).hostname
   return !(host === 'localhost' || host.endsWith('.localhost') || /^127\.|^10\.|^192\.168\.|^172\.(1[6-9]|2\d|3[01])\.|^\[?::1\]?$/.test(host))
+}
+
+/**
+ * Whether a webhook endpoint of this connection can receive deliveries at APP_URL. The local
+ * sandbox (apiBase set) delivers from this machine, so it reaches localhost; real Stripe, in
+ * test mode as in live mode, refuses to create an endpoint whose URL it cannot reach.
+ */
+export function canStripeDeliverTo(connection: { apiBase: string | null }, appUrl: string): boolean {
+  return connection.apiBase !== null || isPubliclyReachable(appUrl)
+}
+
+/** What an admin reads when Churnless made no webhook endpoint because Stripe cannot reach it. */
+export function unreachableWebhookWarning(appUrl: string, connectionId: string): string {
+  const url = webhookUrlFor(appUrl, connectionId)
+  return [
+    `Stripe cannot reach ${new URL(appUrl).origin} from the internet, so Churnless created no webhook endpoint and live updates are off; imports and the gap repair every 15 minutes still bring changes in.`,
+    'To get live updates, either expose Churnless with a tunnel, set APP_URL to its public address, restart, and click "Repair endpoint" on the sync health page;',
+    `or run \`stripe listen --forward-to ${url}\` with the Stripe CLI and save the signing secret it prints (whsec_…) on the Stripe settings page.`,
+  ].join(' ')
 }
 
 export function webhookUrlFor(appUrl: string, connectionId: string) {
@@ -57,8 +76,8 @@ export async function finishConnection(
   const url = webhookUrlFor(deps.appUrl, connection.id)
   let endpoint: Stripe.WebhookEndpoint | undefined
   let webhookWarning: string | undefined
-  if (connection.mode === 'live' && !isPubliclyReachable(deps.appUrl)) {
-    webhookWarning = `Stripe cannot reach ${deps.appUrl} from the internet, so live updates are off. Expose Churnless with a tunnel and set APP_URL to its public address, or forward events with \`stripe listen --forward-to ${url}\`.`
+  if (!canStripeDeliverTo(connection, deps.appUrl)) {
+    webhookWarning = unreachableWebhookWarning(deps.appUrl, connection.id)
   } else {
     endpoint = await stripeForConnection(deps, connection).webhookEndpoints.create(webhookEndpointParamsFor({ connectionId: connection.id, url }))
   }

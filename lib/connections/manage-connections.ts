@@ -1,13 +1,18 @@
 import { z } from 'zod'
+import { assertCan, type Role } from '../auth/roles'
 import type { Db } from '../db'
 import { AppError } from '../errors'
 import { checkStripeKey } from '../stripe/check-permissions'
 import { classifyStripeKey, maskStripeKey } from '../stripe/key'
 import { type ConnectionDeps, getConnectionOrThrow, stripeClientFor, stripeForConnection } from './connection-deps'
+import { unreachableWebhookWarning } from './finish-connection'
 import { removeImportedData } from './imported-data'
 
-/** Connections as the browser may see them: masked key, never a secret. */
-export async function listConnections(db: Db, workspaceId: string) {
+/**
+ * Connections as the browser may see them: masked key, never a secret. `appUrl` (APP_URL) lets
+ * a connection without a webhook endpoint say why and what to do about it.
+ */
+export async function listConnections(db: Db, workspaceId: string, options: { appUrl: string }) {
   const rows = await db.stripeConnection.findMany({ where: { workspaceId, status: { not: 'draft' } }, orderBy: { createdAt: 'asc' } })
   return rows.map((c) => ({
     id: c.id,
@@ -20,13 +25,21 @@ export async function listConnections(db: Db, workspaceId: string) {
     isPrimary: c.isPrimary,
     importChoice: c.importChoice,
     hasWebhook: c.webhookEndpointId !== null,
+    /** No endpoint of ours, but a signing secret saved for `stripe listen` forwarding. */
+    isForwarded: c.webhookEndpointId === null && c.webhookSecretSealed !== null,
+    webhookWarning: c.webhookEndpointId === null && c.webhookSecretSealed === null ? unreachableWebhookWarning(options.appUrl, c.id) : null,
     isSandbox: c.apiBase !== null,
     connectedAt: c.connectedAt?.toISOString() ?? null,
   }))
 }
 export type ConnectionSummary = Awaited<ReturnType<typeof listConnections>>[number]
 
-export async function setPrimaryConnection(db: Db, args: { workspaceId: string; connectionId: string }) {
+/**
+ * Makes one connection the workspace's primary (SPEC F4: the account automations act on, e.g.
+ * for checkout links). Admin-only, checked here as well as in the route: the role travels with the call.
+ */
+export async function setPrimaryConnection(db: Db, args: { workspaceId: string; role: Role; connectionId: string }) {
+  assertCan(args.role, 'manage_stripe')
   const connection = await getConnectionOrThrow(db, args.workspaceId, args.connectionId)
   if (connection.status === 'draft') throw new AppError('conflict', 'Finish connecting this account before making it primary.')
   await db.$transaction([

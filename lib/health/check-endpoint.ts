@@ -1,7 +1,7 @@
 import Stripe from 'stripe'
 import { z } from 'zod'
 import { type ConnectionDeps, getConnectionOrThrow, stripeForConnection } from '../connections/connection-deps'
-import { isPubliclyReachable, webhookEndpointParamsFor, webhookUrlFor } from '../connections/finish-connection'
+import { canStripeDeliverTo, unreachableWebhookWarning, webhookEndpointParamsFor, webhookUrlFor } from '../connections/finish-connection'
 import { AppError } from '../errors'
 import { classifyStripeError } from '../stripe/request-budget'
 import { handledStripeEvents } from '../stripe/webhook-events'
@@ -82,16 +82,13 @@ export async function repairWebhookEndpoint(deps: ConnectionDeps & { appUrl?: st
   const connection = await getConnectionOrThrow(deps.db, args.workspaceId, args.connectionId)
   if (connection.status === 'draft') throw new AppError('conflict', 'Finish connecting this account first: that creates its webhook endpoint.')
   // A connection without a stored URL never had an endpoint: finishing skipped it because Stripe
-  // could not reach APP_URL (live mode on a private address). Given a reachable APP_URL now,
-  // repair creates the first one.
+  // could not reach APP_URL (a private address). Given a reachable APP_URL now, repair creates
+  // the first one.
   const { appUrl } = deps
-  const canReach = appUrl !== undefined && (connection.mode === 'test' || isPubliclyReachable(appUrl))
+  const canReach = appUrl !== undefined && canStripeDeliverTo(connection, appUrl)
   const url = connection.webhookUrl ?? (appUrl && canReach ? webhookUrlFor(appUrl, connection.id) : null)
   if (!url) {
-    throw new AppError(
-      'conflict',
-      `This connection has no webhook endpoint: when it was connected, Stripe could not reach ${appUrl ?? 'Churnless'} from the internet, so live updates are off. Expose Churnless with a tunnel, set APP_URL to its public address, then repair again.`,
-    )
+    throw new AppError('conflict', appUrl ? unreachableWebhookWarning(appUrl, connection.id) : 'This connection has no webhook endpoint, and APP_URL is not set.')
   }
   const stripe = stripeForConnection(deps, connection)
   const now = (deps.now ?? (() => new Date()))()

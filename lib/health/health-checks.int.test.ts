@@ -231,16 +231,22 @@ describe('webhook endpoint check and repair (F21)', () => {
     expect(await rowOf(c.connectionId)).toMatchObject({ endpointCheck: { exists: true, enabled: true, missingEvents: [] }, endpointCheckedAt: new Date('2026-11-22T15:00:00Z'), status: 'active' })
   })
 
-  test('no endpoint (live mode on a private address): not configured, no request to Stripe; repair explains why', async () => {
+  test('no endpoint (real Stripe, APP_URL on a private address): not configured, no request to Stripe; repair explains why', async () => {
     const ws = await signUp(db, { name: 'Liv', email: `liv-${randomUUID()}@example.com`, password: 'plum-violet-42-sky' })
-    // Stripe is unreachable for this connection: any request would fail the check.
+    // Real Stripe (no apiBase), here unreachable: any request would fail the check.
+    const unreachable: ConnectionDeps = { ...deps, stripeFor: (key) => createStripeClient(key, { apiBase: deadApiBase }) }
     const connection = await db.stripeConnection.create({
-      data: { workspaceId: ws.workspaceId, mode: 'live', keyKind: 'restricted', keySealed: box.seal(`rk_live_${'y'.repeat(40)}`), keyHint: 'rk_live_…yyyy', apiBase: deadApiBase, status: 'active', accountId: `acct_${randomUUID().slice(0, 12)}`, connectedAt: new Date() },
+      data: { workspaceId: ws.workspaceId, mode: 'test', keyKind: 'restricted', keySealed: box.seal(`rk_test_${'y'.repeat(40)}`), keyHint: 'rk_test_…yyyy', apiBase: null, status: 'active', accountId: `acct_${randomUUID().slice(0, 12)}`, connectedAt: new Date() },
     })
-    expect(await checkWebhookEndpoint(deps, { connectionId: connection.id })).toEqual({ ok: true, endpoint: { configured: false, checkedAt: null, exists: false, enabled: false, missingEvents: [] } })
+    expect(await checkWebhookEndpoint(unreachable, { connectionId: connection.id })).toEqual({ ok: true, endpoint: { configured: false, checkedAt: null, exists: false, enabled: false, missingEvents: [] } })
     expect((await rowOf(connection.id)).endpointCheckedAt).toBeNull()
-    await expect(repairWebhookEndpoint({ ...deps, appUrl: 'http://localhost:3000' }, { workspaceId: ws.workspaceId, connectionId: connection.id })).rejects.toSatisfy(
-      (e) => e instanceof AppError && e.code === 'conflict' && e.message.includes('could not reach http://localhost:3000 from the internet') && e.message.includes('APP_URL'),
+    await expect(repairWebhookEndpoint({ ...unreachable, appUrl: 'http://localhost:3000' }, { workspaceId: ws.workspaceId, connectionId: connection.id })).rejects.toSatisfy(
+      (e) =>
+        e instanceof AppError &&
+        e.code === 'conflict' &&
+        e.message.includes('Stripe cannot reach http://localhost:3000 from the internet') &&
+        e.message.includes('APP_URL') &&
+        e.message.includes(`stripe listen --forward-to http://localhost:3000/api/webhooks/stripe/${connection.id}`),
     )
   })
 

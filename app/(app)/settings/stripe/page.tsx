@@ -2,6 +2,7 @@ import { StripeIcon } from '@/components/icons'
 import { ButtonLink, EmptyState, PageHeader } from '@/components/ui'
 import { listConnections } from '@/lib/connections/manage-connections'
 import { db } from '@/lib/db'
+import { env } from '@/lib/env'
 import { requirePageContext } from '@/lib/server/session'
 import { ConnectionList } from './connection-list'
 
@@ -9,7 +10,7 @@ export const metadata = { title: 'Stripe' }
 
 export default async function StripeSettingsPage() {
   const context = await requirePageContext('manage_stripe')
-  const connections = await listConnections(db(), context.workspaceId)
+  const connections = await listConnections(db(), context.workspaceId, { appUrl: env().APP_URL })
   return (
     <>
       <PageHeader

@@ -8,7 +8,7 @@ import { withWorkspace } from '@/lib/server/route'
 const params = z.object({ connectionId: z.string() })
 
 export const PATCH = withWorkspace({ permission: 'manage_stripe', params, body: z.object({ isPrimary: z.literal(true, 'Only { "isPrimary": true } can be set here.') }) }, async ({ context, params }) => {
-  await setPrimaryConnection(db(), { workspaceId: context.workspaceId, connectionId: params.connectionId })
+  await setPrimaryConnection(db(), { workspaceId: context.workspaceId, role: context.role, connectionId: params.connectionId })
   return { ok: true }
 })
 
