@@ -158,6 +158,12 @@ export interface CustomerBundle {
   discounts?: Lookup<BundleDiscount>
   /** Coupons by id, for discounts whose coupon is an id. */
   coupons?: Lookup<BundleCoupon>
+  /**
+   * False when the connection's key lacks the optional Coupons read permission, so discounts
+   * could not be expanded: MRR then names that as the reason a discount was not counted.
+   * Undefined when unknown (an id left unresolved for another reason).
+   */
+  couponsReadable?: boolean
   /** The customer's charges, any order, any status. */
   charges?: readonly BundleCharge[]
   /** The customer's payment methods; the default one is resolved from the customer or subscription. */

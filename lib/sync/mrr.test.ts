@@ -258,6 +258,30 @@ describe('computeMrrBreakdown', () => {
     ])
   })
 
+  // What a key without the optional Coupons read permission leaves us: discount ids only.
+  const withoutPermission = [
+    { name: 'subscription discount id, key without Coupons read: 5,000 stays 5,000 minor units, reason recorded', discounts: ['di_x'], discountId: 'di_x', couponId: null },
+    { name: 'discount object with coupon id, key without Coupons read: 5,000 stays 5,000 minor units, coupon named', discounts: [buildDiscount('co_x')], discountId: 'di_co_x', couponId: 'co_x' },
+  ] as const
+  test.each(withoutPermission)('$name', ({ discounts, discountId, couponId }) => {
+    const breakdown = computeMrrBreakdown({ subscriptions: [sub({ id: 'sub_d', items: one({ unit_amount: 5000 }), discounts: [...discounts] })], couponsReadable: false }, { now: NOW })
+    expect(breakdown.totals).toEqual({ usd: 5000 })
+    expect(breakdown.skippedDiscounts).toEqual([{ subscriptionId: 'sub_d', itemId: null, discountId, couponId, level: 'subscription', reason: 'coupon_permission_missing' }])
+  })
+
+  test('the same id with the permission granted but unknown stays "unresolved", not blamed on the key', () => {
+    const breakdown = computeMrrBreakdown({ subscriptions: [sub({ items: one({ unit_amount: 5000 }), discounts: ['di_x'] })], couponsReadable: true }, { now: NOW })
+    expect(breakdown.skippedDiscounts.map((d) => d.reason)).toEqual(['unresolved'])
+  })
+
+  test('forever 20% off 50.00/month, discount and coupon expanded as a backfill with Coupons read lists them: 5,000 − 1,000 = 4,000 minor units', () => {
+    // The wire shape of `expand[]=data.discounts.source.coupon` on API 2026-10-28: the coupon at `source.coupon`.
+    const discount = buildDiscount(buildCoupon({ id: 'FOREVER20', duration: 'forever', percent_off: 20 }))
+    const breakdown = computeMrrBreakdown({ subscriptions: [sub({ items: one({ unit_amount: 5000 }), discounts: [discount] })], couponsReadable: true }, { now: NOW })
+    expect(breakdown.totals).toEqual({ usd: 4000 })
+    expect(breakdown.items[0]?.discounts.map((d) => [d.couponId, d.monthlyAmount])).toEqual([['FOREVER20', 1000]])
+  })
+
   test('weekly item keeps its exact monthly amount 1,000 × 52 ÷ 12 = 4,333.33…', () => {
     const { items } = computeMrrBreakdown({ subscriptions: [sub({ items: one({ unit_amount: 1000, interval: 'week' }) })] }, { now: NOW })
     expect(items[0].monthlyAmount).toBeCloseTo(4333.3333, 3)

@@ -33,7 +33,7 @@ export interface MrrOptions {
   includeRepeatingDiscounts?: boolean
 }
 
-export type MrrInput = Pick<CustomerBundle, 'subscriptions' | 'products' | 'prices' | 'discounts' | 'coupons'> & {
+export type MrrInput = Pick<CustomerBundle, 'subscriptions' | 'products' | 'prices' | 'discounts' | 'coupons' | 'couponsReadable'> & {
   /** For the customer-level discount, which applies to subscriptions without a discount of their own. */
   customer?: Pick<CustomerBundle['customer'], 'discount'> | null
 }
@@ -56,6 +56,7 @@ export type DiscountSkipReason =
   | 'ended' // a repeating discount whose `end` has passed
   | 'currency_mismatch' // amount_off in another currency and no currency_options entry
   | 'unresolved' // only an id was available (discount or coupon not expanded nor in the bundle)
+  | 'coupon_permission_missing' // only an id, because the key lacks the optional Coupons read permission
   | 'no_coupon'
   | 'unknown_duration' // a coupon duration this version does not know
 
@@ -276,12 +277,14 @@ type Eligibility =
 
 /** Whether a discount counts towards MRR now: forever always, repeating by setting while it runs, once never. */
 function eligibility(entry: BundleDiscount | { unresolved: string }, input: MrrInput, options: MrrOptions, nowSeconds: number): Eligibility {
-  if ('unresolved' in entry) return { ok: false, discountId: entry.unresolved, couponId: null, reason: 'unresolved' }
+  // Without the permission, ids are all there is: say why, so the gross MRR is explained.
+  const unresolved: DiscountSkipReason = input.couponsReadable === false ? 'coupon_permission_missing' : 'unresolved'
+  if ('unresolved' in entry) return { ok: false, discountId: entry.unresolved, couponId: null, reason: unresolved }
   const discountId = entry.id ?? null
   const coupon = couponOf(entry, input)
   const no = (reason: DiscountSkipReason, couponId: string | null): Eligibility => ({ ok: false, discountId, couponId, reason })
   if (coupon === null) return no('no_coupon', null)
-  if ('unresolved' in coupon) return no('unresolved', coupon.unresolved)
+  if ('unresolved' in coupon) return no(unresolved, coupon.unresolved)
   switch (coupon.duration) {
     case 'forever':
       return { ok: true, discountId, coupon }
