@@ -7,6 +7,7 @@ import { Alert, Badge, Button, ButtonLink, Card } from '@/components/ui'
 import { apiFetch } from '@/lib/api-client'
 import type { ConnectionSummary } from '@/lib/connections/manage-connections'
 import { RotateKeyForm } from './rotate-key-form'
+import { ForwardedSecretForm, WebhookWarning } from './webhook-warning'
 
 const connectionsKey = ['stripe-connections'] as const
 
@@ -61,7 +62,7 @@ function ConnectionCard({ connection: c }: { connection: ConnectionSummary }) {
           <p className="mt-1 font-mono text-xs text-slate-500">
             {c.accountId} · key {c.keyHint}
           </p>
-          {c.hasWebhook ? null : <p className="mt-2 text-sm text-amber-800">Live updates are off: Stripe cannot reach this installation's webhook URL.</p>}
+          {c.isForwarded ? <p className="mt-2 text-sm text-slate-600">Live updates arrive through the Stripe CLI's forwarding (stripe listen), with the signing secret you saved.</p> : null}
         </div>
         <div className="flex flex-wrap gap-2">
           <ButtonLink variant="secondary" href={`/settings/stripe/${c.id}/health`}>
@@ -83,6 +84,18 @@ function ConnectionCard({ connection: c }: { connection: ConnectionSummary }) {
           </Button>
         </div>
       </div>
+      {c.webhookWarning ? (
+        <div className="mt-4 max-w-3xl">
+          <WebhookWarning text={c.webhookWarning} />
+          <ForwardedSecretForm
+            connectionId={c.id}
+            onSaved={() => {
+              setMessage({ tone: 'green', text: 'Signing secret saved: deliveries forwarded by stripe listen are accepted from now on.' })
+              refresh()
+            }}
+          />
+        </div>
+      ) : null}
       {message ? (
         <div className="mt-4">
           <Alert tone={message.tone}>{message.text}</Alert>

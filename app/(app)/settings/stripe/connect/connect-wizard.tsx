@@ -7,6 +7,7 @@ import { ModeBadge } from '@/components/mode-badge'
 import { Alert, Badge, Button, Card } from '@/components/ui'
 import { apiFetch } from '@/lib/api-client'
 import type { VerifyKeyResult } from '@/lib/connections/verify-key'
+import { WebhookWarning } from '../webhook-warning'
 import { MappingStep } from './mapping-step'
 
 export type PermissionRow = { id: string; resource: string; access: 'read' | 'write'; level: 'required' | 'recommended' | 'optional'; without: string | null }
@@ -212,9 +213,27 @@ function ImportStep({ verified, onBack }: { verified: Verified; onBack: () => vo
   const [error, setError] = useState<string | null>(null)
   const finish = useMutation({
     mutationFn: () => apiFetch<{ connectionId: string; webhookWarning?: string }>(`/api/stripe/connections/${verified.connectionId}/finish`, { method: 'POST', json: { importChoice: choice } }),
-    onSuccess: () => router.push('/settings/stripe'),
+    // Without a webhook endpoint the admin reads why (and what to do) before leaving the wizard.
+    onSuccess: (result) => {
+      if (!result.webhookWarning) router.push('/settings/stripe')
+    },
     onError: (e: Error) => setError(e.message),
   })
+  const webhookWarning = finish.data?.webhookWarning
+  if (webhookWarning) {
+    return (
+      <Card className="max-w-2xl p-6">
+        <h2 className="text-base font-semibold">Connected, without live updates</h2>
+        <p className="mt-1 text-sm text-slate-600">{choice === 'all' ? 'The import has started.' : 'Changes are picked up from now on.'}</p>
+        <div className="mt-4">
+          <WebhookWarning text={webhookWarning} />
+        </div>
+        <div className="mt-6">
+          <Button onClick={() => router.push('/settings/stripe')}>Go to Stripe connections</Button>
+        </div>
+      </Card>
+    )
+  }
   const options = [
     { value: 'all', label: 'Import all existing customers', help: 'Every customer with their subscriptions, invoices, charges, prices and products, then live updates. Takes a few minutes for large accounts; you can watch the progress.' },
     { value: 'changes_only', label: 'Only new and updated from now on', help: 'Nothing is imported now; customers appear as they are created or change in Stripe.' },
@@ -234,7 +253,7 @@ function ImportStep({ verified, onBack }: { verified: Verified; onBack: () => vo
           </label>
         ))}
       </fieldset>
-      <p className="mt-4 text-sm text-slate-600">Finishing creates a webhook endpoint in your Stripe account (marked as Churnless's) so contacts stay up to date.</p>
+      <p className="mt-4 text-sm text-slate-600">Finishing creates a webhook endpoint in your Stripe account (marked as Churnless's) so contacts stay up to date, when Stripe can reach this installation.</p>
       {error ? (
         <div className="mt-4">
           <Alert>{error}</Alert>
