@@ -44,6 +44,8 @@ export const contactColumns = [
   'stripe_created_at',
   'last_payment_at',
   'last_failed_payment_at',
+  'earliest_trial_end',
+  'has_paid',
 ] as const
 export type ContactColumn = (typeof contactColumns)[number]
 
@@ -55,6 +57,9 @@ const ownAttributes: CatalogAttribute[] = [
   { name: 'created_at', label: 'Contact created', type: 'date', source: 'contact', location: { column: 'created_at' } },
   { name: 'last_activity_at', label: 'Last activity', type: 'date', source: 'contact', location: { column: 'last_activity_at' } },
   { name: 'is_stripe_linked', label: 'Linked to a Stripe customer', type: 'boolean', source: 'contact', location: { column: 'is_stripe_linked' } },
+  // Facts over every subscription and customer of the contact (lib/sync/attributes.ts deriveSubscriptionFacts).
+  { name: 'earliest_trial_end', label: 'Stripe: Earliest trial end (any subscription)', type: 'date', source: 'stripe', location: { column: 'earliest_trial_end' } },
+  { name: 'has_paid', label: 'Stripe: Has ever paid', type: 'boolean', source: 'stripe', location: { column: 'has_paid' } },
 ]
 
 /** Stripe fields (lib/sync/fields.ts keys) that the sync also writes to a typed column. */

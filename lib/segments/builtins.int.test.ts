@@ -10,6 +10,9 @@ import { createTestWorkspace, days, insertContacts, memberNames } from './test-s
 const now = new Date('2026-03-01T12:00:00.000Z')
 const ago = (n: number) => new Date(now.getTime() - days(n))
 
+// Each fixture is a contact the sync can produce: `status`/`trialEnd`/`lastPaymentAt` are "the"
+// subscription's and the representative customer's; `statuses`, `earliestTrialEnd` and `hasPaid`
+// span every subscription and customer (defaults: one subscription, one customer).
 const fixtures = [
   { name: 'Alice', status: 'trialing', lastActivityAt: ago(1), trialEnd: ago(-5), stripeCreatedAt: ago(10) },
   { name: 'Bob', status: 'trialing', lastActivityAt: ago(3), trialEnd: ago(-5), stripeCreatedAt: ago(40) },
@@ -22,20 +25,31 @@ const fixtures = [
   { name: 'Ivy', status: 'unpaid', lastPaymentAt: ago(70), stripeCreatedAt: ago(200) },
   { name: 'Jack', linked: false, status: null, lastActivityAt: ago(1) },
   { name: 'Kim', status: 'incomplete_expired', stripeCreatedAt: ago(50) },
-  { name: 'Leo', status: null, trialEnd: ago(5), stripeCreatedAt: ago(45) },
+  // The trial ended without a payment method and Stripe paused the subscription: an expired trial, not churned.
+  { name: 'Leo', status: 'paused', trialEnd: ago(5), stripeCreatedAt: ago(45) },
+  // "The" subscription is a new incomplete one; an older one was canceled: churned (none active/trialing/past_due).
+  { name: 'Mia', status: 'incomplete', statuses: ['incomplete', 'canceled'], stripeCreatedAt: ago(20) },
+  // Pays on an active subscription; an older trial ended on a canceled one: neither expired trial nor churned.
+  { name: 'Ned', status: 'active', statuses: ['active', 'canceled'], earliestTrialEnd: ago(100), lastActivityAt: ago(2), lastPaymentAt: ago(4), stripeCreatedAt: ago(300) },
+  // Trial ended on a canceled subscription; a second Stripe customer of the same contact paid once: not "never paid".
+  { name: 'Olga', status: 'canceled', trialEnd: ago(30), hasPaid: true, stripeCreatedAt: ago(100) },
+  // "The" subscription never had a trial; another (canceled) one's trial ended 20 days ago, nothing was paid.
+  { name: 'Pam', status: 'canceled', trialEnd: null, earliestTrialEnd: ago(20), stripeCreatedAt: ago(60) },
+  // Pays for one product and trials another: in "Current trials" too.
+  { name: 'Quinn', status: 'active', statuses: ['active', 'trialing'], lastActivityAt: ago(5), lastPaymentAt: ago(6), stripeCreatedAt: ago(200) },
 ]
 
 const expected: Record<(typeof builtinKeys)[number], string[]> = {
-  syncing_with_stripe: ['Alice', 'Bob', 'Carol', 'Dan', 'Erin', 'Frank', 'Gina', 'Hank', 'Ivy', 'Kim', 'Leo'],
-  current_trials: ['Alice', 'Bob', 'Carol'],
-  slipping_trials: ['Bob', 'Carol'],
-  expired_trials: ['Gina', 'Leo'],
-  customers: ['Dan', 'Erin', 'Frank'],
+  syncing_with_stripe: ['Alice', 'Bob', 'Carol', 'Dan', 'Erin', 'Frank', 'Gina', 'Hank', 'Ivy', 'Kim', 'Leo', 'Mia', 'Ned', 'Olga', 'Pam', 'Quinn'],
+  current_trials: ['Alice', 'Bob', 'Carol', 'Quinn'],
+  slipping_trials: ['Bob', 'Carol', 'Quinn'],
+  expired_trials: ['Gina', 'Leo', 'Pam'],
+  customers: ['Dan', 'Erin', 'Frank', 'Ned', 'Quinn'],
   slipping_customers: ['Erin', 'Frank'],
-  churned_customers: ['Gina', 'Hank', 'Ivy', 'Kim'],
+  churned_customers: ['Gina', 'Hank', 'Ivy', 'Kim', 'Mia', 'Olga', 'Pam'],
   past_due: ['Erin'],
-  active_subscribers: ['Dan', 'Frank'],
-  new_stripe_customers: ['Alice', 'Gina'],
+  active_subscribers: ['Dan', 'Frank', 'Ned', 'Quinn'],
+  new_stripe_customers: ['Alice', 'Gina', 'Mia'],
 }
 
 describe('built-in segments (F18)', () => {

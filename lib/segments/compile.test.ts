@@ -60,6 +60,14 @@ describe('number and money operators', () => {
     expect(one({ kind: 'attribute', attribute: 'stripe_mrr', type: 'money', operator: 'is_not_set' }).sql).toBe('NOT (c.mrr IS NOT NULL)')
   })
 
+  test('number is set / is not set, on a typed column and on a JSON number', () => {
+    expect(one({ kind: 'attribute', attribute: 'stripe_subscription_count', type: 'number', operator: 'is_set' })).toEqual({ sql: '(c.subscription_count IS NOT NULL)', params: [] })
+    expect(one({ kind: 'attribute', attribute: 'seats', type: 'number', operator: 'is_set' })).toEqual({
+      sql: "(c.custom_attributes->$2::text IS NOT NULL AND jsonb_typeof(c.custom_attributes->$2::text) <> 'null')",
+      params: ['seats'],
+    })
+  })
+
   test('a fractional value on an integer column compares as numeric', () => {
     expect(one({ kind: 'attribute', attribute: 'stripe_subscription_count', type: 'number', operator: 'gt', value: 1.5 })).toEqual({ sql: 'c.subscription_count > $2::numeric', params: ['1.5'] })
   })
@@ -97,6 +105,13 @@ describe('date operators, relative to the injected now (2026-03-01T12:00Z)', () 
       params: ['renews_on', '2026-02-28T12:00:00.000Z'],
     })
   })
+  test('is not set, on a column and on a JSON date (JSON null counts as not set)', () => {
+    expect(date('is_not_set')).toEqual({ sql: 'NOT (c.last_activity_at IS NOT NULL)', params: [] })
+    expect(one({ kind: 'attribute', attribute: 'renews_on', type: 'date', operator: 'is_not_set' })).toEqual({
+      sql: "NOT (c.custom_attributes->$2::text IS NOT NULL AND jsonb_typeof(c.custom_attributes->$2::text) <> 'null')",
+      params: ['renews_on'],
+    })
+  })
 })
 
 describe('boolean, status and event conditions', () => {
@@ -107,6 +122,10 @@ describe('boolean, status and event conditions', () => {
   test('status in / not in a set (an array parameter)', () => {
     expect(one({ kind: 'subscription_status', operator: 'in', statuses: ['active', 'past_due'] })).toEqual({ sql: 'c.subscription_status = ANY($2::text[])', params: [['active', 'past_due']] })
     expect(one({ kind: 'subscription_status', operator: 'not_in', statuses: ['canceled'] }).sql).toBe('(c.subscription_status IS NULL OR NOT (c.subscription_status = ANY($2::text[])))')
+  })
+  test('has any / has none of a set, over every subscription; the set in one canonical order (index predicates)', () => {
+    expect(one({ kind: 'subscription_status', operator: 'any_in', statuses: ['past_due', 'active'] })).toEqual({ sql: 'c.subscription_statuses && $2::text[]', params: [['active', 'past_due']] })
+    expect(one({ kind: 'subscription_status', operator: 'none_in', statuses: ['past_due', 'trialing', 'active'] })).toEqual({ sql: 'NOT (c.subscription_statuses && $2::text[])', params: [['trialing', 'active', 'past_due']] })
   })
   test('did X at least 3 times in the last 30 days counts no further than 3', () => {
     expect(one({ kind: 'event', source: 'billing', name: 'invoice.payment_failed', operator: 'did', count: 3, days: 30 })).toEqual({

@@ -1,7 +1,7 @@
 import type { AttributeCatalog, CatalogAttribute } from './attributes'
 import { contactColumns } from './attributes'
 import type { AttributeCondition, Condition, EventCondition, Rule, RuleIssue, RuleNode, StatusCondition } from './rule-schema'
-import { checkRuleShape } from './rule-schema'
+import { checkRuleShape, subscriptionStatuses } from './rule-schema'
 
 // The one compiler: a rule → a SQL boolean expression over `contacts c`, with every value a
 // `$n` parameter and every identifier taken from a whitelist (JSON keys are parameters too).
@@ -81,8 +81,19 @@ function compileCondition(c: Condition, ctx: CompileContext, p: SqlParams): stri
 }
 
 function compileStatus(c: StatusCondition, p: SqlParams): string {
-  const list = p.add([...c.statuses])
-  return c.operator === 'in' ? `c.subscription_status = ANY(${list}::text[])` : `(c.subscription_status IS NULL OR NOT (c.subscription_status = ANY(${list}::text[])))`
+  // One canonical order for a set of statuses: the partial indexes of the built-ins
+  // (migration segment_subscription_facts) are proved only from an identical array constant.
+  const list = p.add(subscriptionStatuses.filter((s) => c.statuses.includes(s)))
+  switch (c.operator) {
+    case 'in':
+      return `c.subscription_status = ANY(${list}::text[])`
+    case 'not_in':
+      return `(c.subscription_status IS NULL OR NOT (c.subscription_status = ANY(${list}::text[])))`
+    case 'any_in':
+      return `c.subscription_statuses && ${list}::text[]`
+    case 'none_in':
+      return `NOT (c.subscription_statuses && ${list}::text[])`
+  }
 }
 
 function compileEvent(c: EventCondition, ctx: CompileContext, p: SqlParams): string {

@@ -63,9 +63,16 @@ export const booleanConditionSchema = z.object({
 
 export const attributeConditionSchema = z.discriminatedUnion('type', [textConditionSchema, numberConditionSchema, dateConditionSchema, booleanConditionSchema])
 
+/**
+ * in / not_in: the status of "the" subscription (F8) is / is not one of these.
+ * any_in / none_in: the contact has a subscription in one of these / has none in any of them,
+ * across ALL its subscriptions and customers (SPEC F18: "… and none active/trialing/past_due").
+ */
+export const statusOperators = ['in', 'not_in', 'any_in', 'none_in'] as const
+
 export const statusConditionSchema = z.object({
   kind: z.literal('subscription_status'),
-  operator: z.enum(['in', 'not_in']),
+  operator: z.enum(statusOperators),
   statuses: z.array(z.enum(subscriptionStatuses)).min(1, 'Pick at least one status.'),
 })
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../db'
 import { AppError } from '../errors'
-import { type BuiltinOptions, builtinDefinition, builtinDefinitions } from './builtins'
+import { type BuiltinOptions, builtinDefinition, builtinDefinitions, builtinDescriptionFor, sameRule } from './builtins'
 import { loadAttributeCatalog } from './catalog-service'
 import { checkRule } from './compile'
 import { parseStoredRule, type Rule, type RuleIssue } from './rule-schema'
@@ -58,7 +58,7 @@ export async function getSegment(db: Db, workspaceId: string, segmentId: string)
     ...toSummary(row),
     rule: parsed.ok ? parsed.rule : null,
     ruleProblem,
-    isDefaultRule: builtin ? JSON.stringify(builtin.rule) === JSON.stringify(parsed.ok ? parsed.rule : null) : null,
+    isDefaultRule: builtin ? parsed.ok && sameRule(builtin.rule, parsed.rule) : null,
   }
 }
 
@@ -83,12 +83,21 @@ export async function createSegment(deps: SegmentDeps, workspaceId: string, inpu
 
 export async function updateSegment(deps: SegmentDeps, workspaceId: string, segmentId: string, input: SegmentInput): Promise<SegmentSummary> {
   const rule = await validRuleOrThrow(deps.db, workspaceId, input.rule)
-  const existing = await deps.db.segment.findFirst({ where: { id: segmentId, workspaceId }, select: { rule: true } })
+  const existing = await deps.db.segment.findFirst({ where: { id: segmentId, workspaceId }, select: { rule: true, description: true, builtinKey: true } })
   if (!existing) throw new AppError('not_found', 'This segment does not exist in this workspace (it may have been deleted).')
-  const ruleChanged = JSON.stringify(existing.rule) !== JSON.stringify(rule)
+  // Stored JSON comes back with its keys in another order than the builder sends: compare trees.
+  const ruleChanged = !sameRule(existing.rule, rule)
+  // A built-in's description follows its N ("more than 20 days") unless the person wrote their own.
+  let description = input.description ?? null
+  if (existing.builtinKey && ruleChanged) {
+    const before = builtinDescriptionFor(existing.builtinKey, existing.rule)
+    const after = builtinDescriptionFor(existing.builtinKey, rule)
+    const isDerived = description !== null && (description === before || description === builtinDefinition(existing.builtinKey)?.description)
+    if (after && isDerived) description = after
+  }
   const updated = await deps.db.segment.update({
     where: { id: segmentId },
-    data: { name: input.name, description: input.description ?? null, rule, ...(ruleChanged && { recomputeProgress: 0 }) },
+    data: { name: input.name, description, rule, ...(ruleChanged && { recomputeProgress: 0 }) },
     select: summarySelect,
   })
   if (ruleChanged) await deps.requestRecompute({ workspaceId, segmentId, cause: 'segment:edited' })

@@ -11,11 +11,20 @@ export async function createTestWorkspace(db: Db, label = 'Segments') {
 export type ContactFixture = {
   name: string
   linked?: boolean
+  /** Status of "the" subscription (F8). */
   status?: string | null
+  /** Every subscription's status (defaults to `status` alone: one subscription). */
+  statuses?: string[]
   activeCount?: number
+  /** "The" subscription's trial end. */
   trialEnd?: Date | null
+  /** Earliest trial end of any subscription (defaults to `trialEnd`). */
+  earliestTrialEnd?: Date | null
   lastActivityAt?: Date | null
+  /** The representative customer's last payment. */
   lastPaymentAt?: Date | null
+  /** Any linked customer ever paid (defaults to whether `lastPaymentAt` is set). */
+  hasPaid?: boolean
   stripeCreatedAt?: Date | null
   mrr?: number
   totalSpend?: number
@@ -34,8 +43,11 @@ export async function insertContacts(db: Db, workspaceId: string, fixtures: read
         isStripeLinked: f.linked ?? true,
         subscriptionStatus: f.status ?? null,
         activeSubscriptionCount: f.activeCount ?? (f.status === 'active' ? 1 : 0),
-        subscriptionCount: f.status ? 1 : 0,
+        subscriptionCount: f.statuses?.length ?? (f.status ? 1 : 0),
+        subscriptionStatuses: f.statuses ?? (f.status ? [f.status] : []),
         trialEnd: f.trialEnd ?? null,
+        earliestTrialEnd: f.earliestTrialEnd === undefined ? (f.trialEnd ?? null) : f.earliestTrialEnd,
+        hasPaid: f.hasPaid ?? Boolean(f.lastPaymentAt),
         lastActivityAt: f.lastActivityAt ?? null,
         lastPaymentAt: f.lastPaymentAt ?? null,
         stripeCreatedAt: f.stripeCreatedAt ?? null,

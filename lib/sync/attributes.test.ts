@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { computeTotalSpend, type DerivedAttributes, deriveAttributes } from './attributes'
+import { combineSubscriptionFacts, computeTotalSpend, type DerivedAttributes, deriveAttributes, deriveSubscriptionFacts } from './attributes'
 import type { CustomerBundle } from './customer-bundle'
 import { fieldCatalog, fieldKeys } from './fields'
 import {
@@ -281,5 +281,41 @@ describe('computeTotalSpend', () => {
     { name: 'currencies kept apart: usd 49.00, eur 10.00', charges: [buildCharge({ id: 'a', created: 1 }), buildCharge({ id: 'b', created: 2, currency: 'eur', amount: 1000 })], expected: { usd: 4900, eur: 1000 } },
   ])('$name', ({ charges, expected }) => {
     expect(computeTotalSpend(charges)).toEqual(expected)
+  })
+})
+
+describe('deriveSubscriptionFacts (segment facts over every subscription, SPEC F18)', () => {
+  test('every status, in F8 order, whatever "the" subscription is', () => {
+    const facts = deriveSubscriptionFacts({
+      subscriptions: [buildSubscription({ id: 'sub_new', status: 'incomplete' }), buildSubscription({ id: 'sub_old', status: 'canceled' }), buildSubscription({ id: 'sub_other', status: 'canceled' })],
+      charges: [],
+    })
+    expect(facts).toEqual({ statuses: ['incomplete', 'canceled'], earliestTrialEnd: null, hasPaid: false })
+  })
+
+  test('the earliest trial end of any subscription; a subscription canceled mid-trial ended its trial then', () => {
+    const facts = deriveSubscriptionFacts({
+      subscriptions: [
+        buildSubscription({ id: 'sub_primary', status: 'active' }),
+        buildSubscription({ id: 'sub_trial', status: 'trialing', trial_start: unix('2026-02-20T00:00:00Z'), trial_end: unix('2026-03-06T00:00:00Z') }),
+        { ...buildSubscription({ id: 'sub_cut', status: 'canceled', trial_start: unix('2026-01-01T00:00:00Z'), trial_end: unix('2026-01-15T00:00:00Z') }), ended_at: unix('2026-01-05T00:00:00Z') } as never,
+      ],
+      charges: [],
+    })
+    expect(facts.earliestTrialEnd).toBe('2026-01-05T00:00:00.000Z')
+  })
+
+  test('paid = a successful captured charge; failed or uncaptured ones are not payments', () => {
+    const failed = buildCharge({ id: 'ch_f', created: unix('2026-02-01T00:00:00Z'), status: 'failed' })
+    const uncaptured = { ...buildCharge({ id: 'ch_u', created: unix('2026-02-02T00:00:00Z') }), captured: false }
+    expect(deriveSubscriptionFacts({ subscriptions: [], charges: [failed, uncaptured] }).hasPaid).toBe(false)
+    expect(deriveSubscriptionFacts({ subscriptions: [], charges: [failed, buildCharge({ id: 'ch_ok', created: unix('2026-02-03T00:00:00Z') })] }).hasPaid).toBe(true)
+  })
+
+  test('a contact with two customers: statuses of both, earliest trial end of both, paid if either paid', () => {
+    const a = { statuses: ['canceled'], earliestTrialEnd: '2026-02-01T00:00:00.000Z', hasPaid: false }
+    const b = { statuses: ['trialing', 'incomplete'], earliestTrialEnd: '2026-01-10T00:00:00.000Z', hasPaid: true }
+    expect(combineSubscriptionFacts([a, b])).toEqual({ statuses: ['trialing', 'incomplete', 'canceled'], earliestTrialEnd: '2026-01-10T00:00:00.000Z', hasPaid: true })
+    expect(combineSubscriptionFacts([])).toEqual({ statuses: [], earliestTrialEnd: null, hasPaid: false })
   })
 })

@@ -7,6 +7,7 @@ import {
   type RuleGroup,
   type RuleIssue,
   type RuleNode,
+  type StatusCondition,
   booleanOperators,
   dateOperators,
   numberOperators,
@@ -179,9 +180,11 @@ function ConditionEditor({ condition: c, onChange, picker, label: n }: { conditi
   if (c.kind === 'subscription_status') {
     return (
       <>
-        <select aria-label={`Operator ${n}`} className={inputClass} value={c.operator} onChange={(e) => onChange({ ...c, operator: e.target.value as 'in' | 'not_in' })}>
+        <select aria-label={`Operator ${n}`} className={inputClass} value={c.operator} onChange={(e) => onChange({ ...c, operator: e.target.value as StatusCondition['operator'] })}>
           <option value="in">is one of</option>
           <option value="not_in">is none of</option>
+          <option value="any_in">of any subscription is one of</option>
+          <option value="none_in">of every subscription is none of</option>
         </select>
         <fieldset aria-label={`Statuses ${n}`} className="flex flex-wrap gap-1">
           {subscriptionStatuses.map((s) => {
