@@ -18,12 +18,22 @@ import { recordBillingEvents } from './record-billing-events'
 //   await importHistoricalEvents(db, { connectionId, stripe, now: new Date() })
 // It is idempotent (billing_events is unique on connection + event + type) and does not touch
 // stripe_events, so gap repair, whose window starts at connectedAt, never replays these events.
+//
+// The window ends where live sync begins: at the connection's connectedAt (its webhook endpoint
+// exists from then on). Events after it arrive live — perhaps late, since this runs after every
+// re-sync and gap-repair import — and must stay live: recorded here first, the live delivery
+// would insert nothing and automations would never fire. Events we hold in stripe_events
+// (delivered, or found by gap repair) are skipped for the same reason; and a live delivery
+// that still finds a historical row turns it live (lib/feed/record-billing-events.ts).
 
 export const HISTORY_WINDOW_MS = 30 * 24 * 3600 * 1000
 
 export async function importHistoricalEvents(db: Db, args: { connectionId: string; stripe: Stripe; now: Date }): Promise<{ listed: number; recorded: number; requests: number }> {
-  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, apiBase: true } })
+  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, apiBase: true, connectedAt: true } })
   const since = Math.floor((args.now.getTime() - HISTORY_WINDOW_MS) / 1000)
+  // Whole seconds: the second of connectedAt itself already belongs to live sync.
+  const until = Math.floor((connection.connectedAt ?? args.now).getTime() / 1000)
+  if (until <= since) return { listed: 0, recorded: 0, requests: 0 }
   // Account-wide list, 100 per page, newest first; collected then applied oldest first so each
   // subscription snapshot is compared with the one before it.
   const events: Stripe.Event[] = []
@@ -31,10 +41,13 @@ export async function importHistoricalEvents(db: Db, args: { connectionId: strin
   let page: Stripe.ApiList<Stripe.Event> | undefined
   do {
     requests += 1
-    page = await args.stripe.events.list({ created: { gte: since }, limit: 100, ...(page && { starting_after: page.data.at(-1)!.id }) })
+    page = await args.stripe.events.list({ created: { gte: since, lt: until }, limit: 100, ...(page && { starting_after: page.data.at(-1)!.id }) })
     events.push(...page.data)
   } while (page.has_more && page.data.length > 0)
   events.reverse()
+  // One array parameter: a month of events can exceed PostgreSQL's 65,535 bind parameters.
+  const stored = await db.$queryRawUnsafe<{ id: string }[]>('select id from stripe_events where connection_id = $1 and id = any($2::text[])', args.connectionId, events.map((e) => e.id))
+  const live = new Set(stored.map((e) => e.id))
 
   const customerIds = new Set<string>()
   for (const e of events) {
@@ -66,7 +79,7 @@ export async function importHistoricalEvents(db: Db, args: { connectionId: strin
       lastSnapshot.set(sub.id, sub)
     }
     const contactId = handler.customerIdsOf(object).map((c) => contactOf.get(c)).find(Boolean)
-    if (!contactId || !items.length) continue
+    if (!contactId || !items.length || live.has(e.id)) continue
     const inserted = await recordBillingEvents(db, {
       workspaceId: connection.workspaceId,
       connectionId: args.connectionId,

@@ -6,6 +6,9 @@ import { stripeDashboardUrl } from './stripe-links'
 // Writes feed items once: billing_events is unique on (connection, Stripe event, type), so a
 // redelivery, a retry or gap repair finding the same event adds nothing. Returns only the rows
 // this call inserted — those, and only live ones, are announced to automations.
+// One exception: a live write that meets a historical row of the same event turns it live and
+// returns it. The event did arrive live (the historical import raced a late delivery), so its
+// automations must fire; a historical write never touches an existing row.
 
 export type RecordedBillingEvent = { id: string; contactId: string; type: string }
 
@@ -39,7 +42,8 @@ export async function recordBillingEvents(
     `insert into billing_events (id, workspace_id, contact_id, connection_id, type, occurred_at, summary, amount, currency, stripe_object, stripe_event_id, is_historical, data)
      select x.id, $1, $2, $3, x.type, $4::timestamp, x.summary, x.amount, x.currency, $5, $6, $7, x.data
      from jsonb_to_recordset($8::jsonb) as x(id text, type text, summary text, amount bigint, currency text, data jsonb)
-     on conflict (connection_id, stripe_event_id, type) do nothing
+     on conflict (connection_id, stripe_event_id, type) do update set is_historical = false
+       where billing_events.is_historical and not excluded.is_historical
      returning id, contact_id as "contactId", type`,
     args.workspaceId,
     args.contactId,

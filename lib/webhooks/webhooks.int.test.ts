@@ -6,7 +6,9 @@ import { serveConnectionRoute } from '@/test/support/route-server'
 import { testDb as db } from '@/test/db'
 import { createSecretBox } from '../crypto/secret-box'
 import { createDb, type Db } from '../db'
+import { describeStripeEvent } from '../feed/describe-event'
 import { importHistoricalEvents } from '../feed/import-historical-events'
+import { recordBillingEvents } from '../feed/record-billing-events'
 import { createStripeClient } from '../stripe/client'
 import { handledStripeEvents } from '../stripe/webhook-events'
 import { applyStripeEvent } from '../sync/apply-event/apply-stripe-event'
@@ -386,6 +388,8 @@ describe('gap repair (F14) and history (F15)', () => {
     c.control.setFaults({ dropRate: 1 })
     const { customer, subscription } = c.control.createCustomer({ email: `hist-${randomUUID()}@example.com`, price: monthlyPrice(c) })
     c.control.failPayment(subscription!)
+    // These events predate the connection: history ends where live sync begins.
+    await db.stripeConnection.update({ where: { id: c.connectionId }, data: { connectedAt: new Date(Date.now() + 2000) } })
     // What the backfill does first: mirror the customer and recompute its contact.
     const object = (await c.stripe.customers.retrieve(customer)) as unknown as MirrorObject
     await writeMirror(db, { connectionId: c.connectionId, type: 'customer', writes: [{ object, dataAsOf: new Date() }] })
@@ -397,5 +401,179 @@ describe('gap repair (F14) and history (F15)', () => {
     expect(feed.every((f) => f.isHistorical)).toBe(true)
     expect(feed.map((f) => f.type)).toEqual(expect.arrayContaining(['charge.failed', 'subscription.past_due']))
     expect((await importHistoricalEvents(db, { connectionId: c.connectionId, stripe: c.stripe, now: new Date() })).recorded).toBe(0)
+  })
+})
+
+
+/** Signs and posts a Stripe event object to the endpoint, as a (late) live delivery. */
+async function deliver(c: Conn, event: unknown) {
+  const body = JSON.stringify(event)
+  const res = await post(c.connectionId, body, { 'stripe-signature': signStripePayload(body, [c.secret], now()) })
+  expect(res.status).toBe(200)
+  dispatched = dispatched.filter((d) => d.connectionId !== c.connectionId)
+}
+
+describe('events about customers we do not hold yet (F13, F9)', () => {
+  test('reordered deliveries, customer.created last: the first event fetches the customer; contact, feed item and announcement exist at once', async () => {
+    const c = await connect()
+    c.control.setFaults({ reorderWindow: 30 })
+    const email = `early-${randomUUID()}@example.com`
+    const { customer } = c.control.createCustomer({ email, name: 'Early Bird', price: monthlyPrice(c) })
+    await c.control.webhooksIdle()
+    const batch = dispatched.filter((d) => d.connectionId === c.connectionId)
+    dispatched = dispatched.filter((d) => d.connectionId !== c.connectionId)
+    const types = new Map((await stored(c.connectionId)).map((e) => [e.id, e.type]))
+    // The worst order Stripe allows: the subscription first, every customer.* event last.
+    const isCustomerEvent = (d: { stripeEventId: string }) => /^customer\.(created|updated|deleted)$/.test(types.get(d.stripeEventId) ?? '')
+    const isSubscriptionCreated = (d: { stripeEventId: string }) => types.get(d.stripeEventId) === 'customer.subscription.created'
+    const ordered = [...batch.filter(isSubscriptionCreated), ...batch.filter((d) => !isCustomerEvent(d) && !isSubscriptionCreated(d)), ...batch.filter(isCustomerEvent)]
+    expect(ordered.length).toBeGreaterThan(2)
+    expect(isSubscriptionCreated(ordered[0]!)).toBe(true)
+    expect(await db.stripeCustomer.count({ where: { connectionId: c.connectionId, id: customer } })).toBe(0)
+
+    const first = await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: ordered[0]!.stripeEventId })
+    expect(first.status).toBe('processed')
+    const contact = await contactOf(c.connectionId, customer)
+    expect(contact).toMatchObject({ email, name: 'Early Bird', isStripeLinked: true })
+    expect(first.contactIds).toContain(contact!.id)
+    expect(first.billingEvents.length).toBeGreaterThan(0)
+    expect(first.billingEvents.every((b) => b.contactId === contact!.id)).toBe(true)
+    expect(await db.billingEvent.count({ where: { contactId: contact!.id, stripeEventId: ordered[0]!.stripeEventId } })).toBe(first.billingEvents.length)
+
+    for (const d of ordered.slice(1)) await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: d.stripeEventId })
+    const after = (await contactOf(c.connectionId, customer))!
+    expect(after.id).toBe(contact!.id)
+    expect(after.subscriptionStatus).toBe('active')
+    expect(await db.contact.count({ where: { workspaceId: c.workspaceId, email } })).toBe(1)
+    expect(await db.billingEvent.count({ where: { contactId: after.id, type: 'customer.created' } })).toBe(1)
+  })
+
+  test('a changes_only connection: an invoice event for a customer that existed before connecting creates the contact, its feed item and the announcement', async () => {
+    const c = await connect()
+    await db.stripeConnection.update({ where: { id: c.connectionId }, data: { importChoice: 'changes_only' } })
+    // Created "before connecting": its events never reach us.
+    c.control.setFaults({ dropRate: 1 })
+    const email = `before-${randomUUID()}@example.com`
+    const { customer, subscription } = c.control.createCustomer({ email, price: monthlyPrice(c) })
+    await c.control.webhooksIdle()
+    c.control.setFaults({ dropRate: 0 })
+    c.control.failPayment(subscription!)
+    await c.control.webhooksIdle()
+    const batch = dispatched.filter((d) => d.connectionId === c.connectionId)
+    dispatched = dispatched.filter((d) => d.connectionId !== c.connectionId)
+    const failedInvoice = (await stored(c.connectionId)).find((e) => e.type === 'invoice.payment_failed')!
+    expect(failedInvoice).toBeDefined()
+    expect((await stored(c.connectionId)).some((e) => e.type === 'customer.created')).toBe(false)
+
+    const result = await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: failedInvoice.id })
+    const contact = (await contactOf(c.connectionId, customer))!
+    expect(contact).toMatchObject({ email, isStripeLinked: true })
+    expect(result.contactIds).toContain(contact.id)
+    expect(result.billingEvents).toEqual([{ id: expect.any(String), contactId: contact.id, type: 'invoice.payment_failed' }])
+    const feed = await db.billingEvent.findMany({ where: { contactId: contact.id } })
+    expect(feed).toMatchObject([{ type: 'invoice.payment_failed', isHistorical: false, summary: expect.stringMatching(/^Payment of \$\d+\.\d{2} failed/) }])
+
+    for (const d of batch) await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: d.stripeEventId })
+    expect((await contactOf(c.connectionId, customer))?.subscriptionStatus).toBe('past_due')
+  })
+
+  test('a customer Stripe reports deleted stays deleted: a late invoice event links no contact', async () => {
+    const c = await connect()
+    c.control.setFaults({ dropRate: 1 })
+    const { customer } = c.control.createCustomer({ email: `ghost-${randomUUID()}@example.com` })
+    c.control.deleteCustomer(customer)
+    await c.control.webhooksIdle()
+    c.control.setFaults({ dropRate: 0 })
+    const invoice = { id: `in_${randomUUID().slice(0, 12)}`, object: 'invoice', customer, status: 'open', amount_due: 4900, currency: 'usd', created: now(), livemode: false }
+    const event = JSON.parse(fakeEvent({ type: 'invoice.created', object: invoice }))
+    await deliver(c, event)
+    const result = await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: event.id })
+    expect(result).toMatchObject({ status: 'processed', contactIds: [], billingEvents: [] })
+    expect((await db.stripeCustomer.findUniqueOrThrow({ where: { connectionId_id: { connectionId: c.connectionId, id: customer } } })).deletedAt).not.toBeNull()
+    expect(await contactOf(c.connectionId, customer)).toBeNull()
+  })
+})
+
+describe('the newer-wins guard after a re-fetch (F13)', () => {
+  test('old row → same-second tie re-fetched → a late event older than the fetch (newer than the old row) is re-fetched too, never applied', async () => {
+    const c = await connect()
+    const { customer, subscription } = c.control.createCustomer({ email: `guard-${randomUUID()}@example.com`, price: monthlyPrice(c) })
+    await settle(c)
+    const truth = await c.stripe.subscriptions.retrieve(subscription!)
+    expect(truth.status).toBe('active')
+    const key = { connectionId_id: { connectionId: c.connectionId, id: subscription! } }
+    const T = now() - 20
+    await db.stripeSubscription.update({ where: key, data: { dataAsOf: new Date(T * 1000) } })
+
+    const tie = JSON.parse(fakeEvent({ type: 'customer.subscription.updated', created: T, object: { ...truth, status: 'past_due' } as unknown as Record<string, unknown> }))
+    await deliver(c, tie)
+    expect((await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: tie.id })).refetched).toBe('tie')
+    const afterTie = await db.stripeSubscription.findUniqueOrThrow({ where: key })
+    expect(afterTie.status).toBe('active')
+    // Stored as true when fetched, not at the old row's second.
+    expect(afterTie.dataAsOf.getTime()).toBeGreaterThan((T + 10) * 1000)
+
+    const late = JSON.parse(fakeEvent({ type: 'customer.subscription.updated', created: T + 2, object: { ...truth, status: 'past_due' } as unknown as Record<string, unknown> }))
+    await deliver(c, late)
+    expect((await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: late.id })).refetched).toBe('regression')
+    expect((await db.stripeSubscription.findUniqueOrThrow({ where: key })).status).toBe('active')
+    expect((await contactOf(c.connectionId, customer))?.subscriptionStatus).toBe('active')
+  })
+})
+
+describe('history ends where live sync begins (F15)', () => {
+  test('events after connectedAt are never imported as historical; a live delivery that finds a historical row turns it live and announces it', async () => {
+    const c = await connect()
+    const { customer, subscription } = c.control.createCustomer({ email: `window-${randomUUID()}@example.com`, price: monthlyPrice(c) })
+    await settle(c)
+    const contact = (await contactOf(c.connectionId, customer))!
+    // A payment fails after connecting; its deliveries are late (dropped here, delivered below).
+    c.control.setFaults({ dropRate: 1 })
+    c.control.failPayment(subscription!)
+    await c.control.webhooksIdle()
+    c.control.setFaults({ dropRate: 0 })
+    const late = (await c.stripe.events.list({ limit: 100 })).data.find((e) => e.type === 'charge.failed')!
+    expect(late).toBeDefined()
+
+    // The import a re-sync runs meanwhile lists up to connectedAt only.
+    expect(await importHistoricalEvents(db, { connectionId: c.connectionId, stripe: c.stripe, now: new Date() })).toMatchObject({ recorded: 0 })
+    expect(await db.billingEvent.count({ where: { contactId: contact.id, isHistorical: true } })).toBe(0)
+
+    await deliver(c, late)
+    const live = await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: late.id })
+    expect(live.billingEvents.map((b) => b.type)).toEqual(['charge.failed'])
+    expect(await db.billingEvent.findFirst({ where: { contactId: contact.id, stripeEventId: late.id } })).toMatchObject({ type: 'charge.failed', isHistorical: false })
+
+    // Even had an older import recorded it as historical first, the live delivery wins.
+    const racing = (await c.stripe.events.list({ limit: 100 })).data.find((e) => e.type === 'invoice.payment_failed')!
+    await recordBillingEvents(db, { workspaceId: c.workspaceId, connectionId: c.connectionId, contactId: contact.id, stripeEventId: racing.id, occurredAt: new Date(racing.created * 1000), isHistorical: true, objectType: 'invoice', objectId: racing.data.object.id ?? null, livemode: false, items: describeStripeEvent(racing.type, racing.data.object as unknown as Record<string, unknown>) })
+    await deliver(c, racing)
+    const turned = await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: racing.id })
+    expect(turned.billingEvents.map((b) => b.type)).toEqual(['invoice.payment_failed'])
+    expect(await db.billingEvent.findMany({ where: { contactId: contact.id, stripeEventId: racing.id } })).toMatchObject([{ type: 'invoice.payment_failed', isHistorical: false }])
+    // And a historical write never turns a live row back.
+    expect(await recordBillingEvents(db, { workspaceId: c.workspaceId, connectionId: c.connectionId, contactId: contact.id, stripeEventId: racing.id, occurredAt: new Date(), isHistorical: true, objectType: 'invoice', objectId: null, livemode: false, items: [{ type: 'invoice.payment_failed', summary: 'x', amount: null, currency: null }] })).toEqual([])
+    expect(await db.billingEvent.count({ where: { contactId: contact.id, isHistorical: true } })).toBe(0)
+  })
+})
+
+describe('guest checkouts (F15, F9)', () => {
+  test('checkout.session.completed with customer null lands on the contact with the buyer’s email (trimmed, any case)', async () => {
+    const c = await connect()
+    const email = `guest-${randomUUID()}@example.com`
+    const { customer } = c.control.createCustomer({ email })
+    await settle(c)
+    const contact = (await contactOf(c.connectionId, customer))!
+    const session = { id: `cs_test_${randomUUID().replaceAll('-', '')}`, object: 'checkout.session', customer: null, customer_details: { email: `  ${email.toUpperCase()} ` }, amount_total: 2500, currency: 'usd', status: 'complete', mode: 'payment', created: now(), livemode: false }
+    const event = JSON.parse(fakeEvent({ type: 'checkout.session.completed', object: session }))
+    await deliver(c, event)
+    const result = await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: event.id })
+    expect(result.billingEvents).toEqual([{ id: expect.any(String), contactId: contact.id, type: 'checkout.completed' }])
+    expect(await db.billingEvent.findFirst({ where: { contactId: contact.id, stripeEventId: event.id } })).toMatchObject({ summary: 'Checkout completed — $25.00', amount: 2500n })
+    // No contact with that email: nothing to attach it to, and nothing is invented.
+    const stranger = JSON.parse(fakeEvent({ type: 'checkout.session.completed', object: { ...session, id: `cs_test_${randomUUID().replaceAll('-', '')}`, customer_details: { email: 'nobody@example.com' } } }))
+    await deliver(c, stranger)
+    expect(await applyStripeEvent(applyDeps, { connectionId: c.connectionId, eventId: stranger.id })).toMatchObject({ status: 'processed', billingEvents: [] })
+    expect(await db.contact.count({ where: { workspaceId: c.workspaceId, email: 'nobody@example.com' } })).toBe(0)
   })
 })

@@ -4,13 +4,15 @@ import { describeStripeEvent, type FeedItem } from '../../feed/describe-event'
 import { type RecordedBillingEvent, recordBillingEvents } from '../../feed/record-billing-events'
 import { createdAtOf, stripeEventEnvelopeSchema } from '../../webhooks/event-envelope'
 import type { BundlePrice, BundleSubscription } from '../customer-bundle'
-import { type MirrorObject, type MirrorRow, readMirror, writeMirror } from '../mirror-write'
+import { type MirrorObject, type MirrorRow, type MirrorWrite, readMirror, writeMirror } from '../mirror-write'
 import { computeMrr } from '../mrr'
 import { recomputeContacts } from '../recompute-contacts'
 import { recordRejectedKey } from '../../health/probe-key'
+import { defaultRatePerSecond, ensureRequestBudget, type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
 import { completeSubscriptionItems } from '../../stripe/subscription-items'
+import { normalizeEmail } from '../../email'
+import { customerEvents } from './customer'
 import { deriveLifecycleEvents, type SubscriptionState } from './derive-lifecycle'
-import { expandEventDiscounts } from './expand-discounts'
 import { handlerFor } from './handlers'
 import type { EventHandler } from './types'
 
@@ -41,7 +43,7 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
   const { db } = deps
   const stored = await db.stripeEvent.findUnique({ where: { connectionId_id: { connectionId: args.connectionId, id: args.eventId } } })
   if (!stored) throw new Error(`Stripe event ${args.eventId} is not stored for connection ${args.connectionId}`)
-  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, keySealed: true, apiBase: true, status: true } })
+  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, keySealed: true, apiBase: true, status: true, mode: true } })
   const empty = { workspaceId: connection.workspaceId, contactIds: [], billingEvents: [], refetched: null }
   if (stored.status === 'processed' || stored.status === 'ignored') return { status: 'skipped', ...empty }
   if (connection.status === 'paused') return { status: 'held', ...empty }
@@ -59,10 +61,14 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
     let deleted = handler.isDeletion?.(envelope.type) ?? false
     let refetched: ApplyResult['refetched'] = null
     let stripe: Stripe | undefined
+    const client = () => (stripe ??= deps.stripeFor(connection))
+    // Every fetch goes through the connection's request budget, shared with the backfill and
+    // every other run: Stripe's rate limit is per account.
+    const budget = budgetFor(db, { connectionId: args.connectionId, mode: connection.mode })
     const truth = async () => {
       if (!handler.retrieve || !objectId) return null
-      stripe ??= deps.stripeFor(connection)
-      return handler.retrieve(stripe, objectId)
+      const retrieve = handler.retrieve
+      return budget(() => retrieve(client(), objectId))
     }
 
     if (!object && objectId) {
@@ -81,19 +87,20 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
         // Same second (Stripe timestamps are whole seconds and often equal) or older than what
         // we hold: the event cannot say which state is last; Stripe can.
         refetched = previous.dataAsOf.getTime() === eventAt.getTime() ? 'tie' : 'regression'
+        // The fetched object is true as of the moment we asked (taken before the request, so
+        // an event created while it was in flight still counts as newer). Storing it with the
+        // old row's time would let a late event older than the fetch, but newer than that
+        // row, overwrite the truth without a re-fetch.
+        const fetchedAt = deps.now()
         const fetched = await truth()
         current = fetched ?? { ...(previous.data as MirrorObject), id: object.id, deleted: true }
         deleted = !fetched || fetched.deleted === true || (deleted && refetched === 'tie')
-        asOf = previous.dataAsOf
+        asOf = fetchedAt.getTime() > previous.dataAsOf.getTime() ? fetchedAt : previous.dataAsOf
       }
       // A subscription embeds only its first 10 items; MRR needs the rest.
       if (handler.mirror === 'subscription' && !deleted && (current.items as { has_more?: boolean } | undefined)?.has_more) {
         stripe ??= deps.stripeFor(connection)
         await completeSubscriptionItems(stripe, current)
-      }
-      // Events carry discount ids; keep the expanded discounts MRR needs (expand-discounts.ts).
-      if ((handler.mirror === 'subscription' || handler.mirror === 'customer') && !deleted) {
-        current = await expandEventDiscounts({ db, connectionId: args.connectionId, stripe: () => (stripe ??= deps.stripeFor(connection)) }, { type: handler.mirror, object: current, previous: previous?.data })
       }
       await writeMirror(db, { connectionId: args.connectionId, type: handler.mirror, writes: [{ object: current, dataAsOf: asOf, deleted, livemode: envelope.livemode }] })
     }
@@ -101,6 +108,11 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
     // Contacts: the feed's contact is read before recompute, so a deleted customer's last
     // events still land on the contact it had.
     const customerIds = [...new Set([...(object ? handler.customerIdsOf(object) : []), ...(previous ? handler.customerIdsOf(previous.data as MirrorObject) : [])])]
+    // Stripe does not order deliveries, a changes_only connection never imported its existing
+    // customers, and an import may not have reached this one yet: a customer we do not hold
+    // would read as deleted below. Fetch and mirror it first (a customer Stripe reports
+    // deleted is stored deleted, so it stays deleted).
+    await mirrorMissingCustomers(db, { connectionId: args.connectionId, customerIds, livemode: envelope.livemode, now: deps.now, fetch: (id) => budget(() => customerRetrieve(client(), id)) })
     const linksBefore = await contactLinks(db, args.connectionId, customerIds)
     const { contactIds } = customerIds.length ? await recomputeContacts(db, { connectionId: args.connectionId, customerIds, now: deps.now() }) : { contactIds: [] }
     const linksAfter = await contactLinks(db, args.connectionId, customerIds)
@@ -113,7 +125,9 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
       items.push(...deriveLifecycleEvents(previous && !previous.deletedAt ? subscriptionState(previous.data, prices, now) : null, subscriptionState(current, prices, now)))
     }
     const customerId = customerIds[0]
-    const contactId = customerId ? (linksAfter.get(customerId) ?? linksBefore.get(customerId)) : undefined
+    // A guest checkout (`customer: null`) has no customer to link: its feed item goes to the
+    // contact with the buyer's email (F9: trimmed, case-insensitive), when there is one.
+    const contactId = customerId ? (linksAfter.get(customerId) ?? linksBefore.get(customerId)) : await guestContactOf(db, connection.workspaceId, handler.mirror, object)
     const billingEvents = contactId
       ? await recordBillingEvents(db, {
           workspaceId: connection.workspaceId,
@@ -136,7 +150,7 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
   } catch (error) {
     // Stripe refused the key while fetching the truth: nothing is wrong with the event. The
     // connection needs a new key; the event is held (pending) and re-sent when one is saved.
-    if ((error as { statusCode?: number } | null)?.statusCode === 401) {
+    if ((error as { statusCode?: number } | null)?.statusCode === 401 || (error instanceof StripeRequestError && error.failure.kind === 'revoked')) {
       await recordRejectedKey(db, { connectionId: args.connectionId, code: (error as { code?: string }).code, now: deps.now() })
       await db.stripeEvent.update({
         where: { connectionId_id: { connectionId: args.connectionId, id: args.eventId } },
@@ -155,6 +169,11 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
  * do, in words. Stripe's own message and stack traces stay in the server log.
  */
 export function failureInWords(error: unknown): string {
+  if (error instanceof StripeRequestError) {
+    if (error.failure.kind === 'permission') return `The key may not read this object (403${error.failure.permission ? `, needs ${error.failure.permission}` : ''}): add the missing read permission to the restricted key, then retry.`
+    if (error.failure.kind === 'exhausted') return 'Stripe kept failing or rate-limiting the fetch of its copy of the object. Retry in a minute.'
+    return 'Stripe refused the fetch of its copy of the object. Details are in the server log.'
+  }
   const stripe = error as { type?: string; statusCode?: number; code?: string } | null
   if (typeof stripe?.type === 'string' && stripe.type.startsWith('Stripe')) {
     if (stripe.type === 'StripeConnectionError') return 'Stripe could not be reached while its copy of the object was fetched. Retry once the network is back.'
@@ -171,6 +190,49 @@ async function mark(db: Db, args: { connectionId: string; eventId: string }, sta
     where: { connectionId_id: { connectionId: args.connectionId, id: args.eventId } },
     data: { status, error: error?.slice(0, 1000) ?? null, attempts: { increment: 1 }, processedAt: status === 'failed' ? null : new Date() },
   })
+}
+
+const customerRetrieve = customerEvents.retrieve as NonNullable<typeof customerEvents.retrieve>
+
+/** Sends Stripe requests under the connection's shared budget (created on first use). */
+function budgetFor(db: Db, args: { connectionId: string; mode: 'live' | 'test' }) {
+  let ready: Promise<void> | undefined
+  const stats: RequestStats = { requests: 0, throttled: 0 }
+  return async <T>(send: () => Promise<T>): Promise<T> => {
+    ready ??= ensureRequestBudget(db, { connectionId: args.connectionId, mode: args.mode })
+    await ready
+    return requestWithBudget({ db, ratePerSecond: defaultRatePerSecond[args.mode] }, args.connectionId, stats, send)
+  }
+}
+
+/** Fetches and mirrors the customers we hold no row for; returns their ids. */
+export async function mirrorMissingCustomers(
+  db: Db,
+  args: { connectionId: string; customerIds: readonly string[]; livemode: boolean; now: () => Date; fetch: (id: string) => Promise<MirrorObject | null> },
+): Promise<string[]> {
+  if (!args.customerIds.length) return []
+  const held = await db.stripeCustomer.findMany({ where: { connectionId: args.connectionId, id: { in: [...args.customerIds] } }, select: { id: true } })
+  const heldIds = new Set(held.map((c) => c.id))
+  const missing = args.customerIds.filter((id) => !heldIds.has(id))
+  if (!missing.length) return []
+  const writes: MirrorWrite[] = []
+  for (const id of missing) {
+    const fetchedAt = args.now()
+    const fetched = await args.fetch(id)
+    // 404 or `{ deleted: true }`: stored as a deletion stub, so the customer stays deleted.
+    const object = fetched ?? { id, object: 'customer', deleted: true }
+    writes.push({ object, dataAsOf: fetchedAt, deleted: object.deleted === true, livemode: args.livemode })
+  }
+  await writeMirror(db, { connectionId: args.connectionId, type: 'customer', writes })
+  return missing
+}
+
+async function guestContactOf(db: Db, workspaceId: string, mirror: string | null, object: MirrorObject | null): Promise<string | undefined> {
+  if (mirror !== 'checkout_session' || !object) return undefined
+  const raw = (object.customer_details as { email?: unknown } | null | undefined)?.email ?? object.customer_email
+  if (typeof raw !== 'string' || !raw.trim()) return undefined
+  const contact = await db.contact.findUnique({ where: { workspaceId_email: { workspaceId, email: normalizeEmail(raw) } }, select: { id: true } })
+  return contact?.id
 }
 
 async function contactLinks(db: Db, connectionId: string, customerIds: string[]): Promise<Map<string, string>> {
