@@ -1,3 +1,4 @@
+import type Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
 import { generateAccount } from './generate'
 import { buildCustomer, buildEvent, buildInvoice, buildSubscription } from './objects'
@@ -94,5 +95,29 @@ describe('generator', () => {
     }
     const sorted = [...events].sort((a, b) => a.created - b.created || a.seq - b.seq)
     expect(sorted.map((e) => e.id)).toEqual(events.map((e) => e.id))
+  })
+
+  it('shows each subscription event as of its own time: item periods hold `created` and follow previous_attributes', () => {
+    const subEvents = account.events.all.items.filter((e) => e.type.startsWith('customer.subscription.'))
+    expect(subEvents.some((e) => e.previousAttributes?.items)).toBe(true)
+    const problems: string[] = []
+    for (const e of subEvents) {
+      const event = buildEvent(account, e)
+      const sub = event.data.object as unknown as Stripe.Subscription
+      const previous = event.data.previous_attributes as { items?: { data: { id: string; current_period_start: number; current_period_end: number }[] }; status?: string } | undefined
+      for (const item of sub.items.data) {
+        if (item.current_period_start > e.created || e.created > item.current_period_end) {
+          problems.push(`${e.id} ${e.type} at ${e.created}: item period ${item.current_period_start}–${item.current_period_end}`)
+        }
+        const before = previous?.items?.data.find((i) => i.id === item.id)
+        if (previous?.items && !before) problems.push(`${e.id}: previous_attributes.items lacks ${item.id}`)
+        // A renewal or trial conversion: the old period ended where the new one starts.
+        if (before && (before.current_period_end !== item.current_period_start || before.current_period_start >= item.current_period_start)) {
+          problems.push(`${e.id}: previous period ${before.current_period_start}–${before.current_period_end}, now ${item.current_period_start}–${item.current_period_end}`)
+        }
+      }
+      if (previous?.status !== undefined && previous.status === sub.status) problems.push(`${e.id}: status ${sub.status} unchanged`)
+    }
+    expect(problems).toEqual([])
   })
 })

@@ -17,7 +17,7 @@ import {
 } from './billing'
 import { type CatalogIds, createCatalog } from './catalog'
 import { Random } from './random'
-import type { CheckoutSessionRec, CustomerRec, EventRec, InvoiceRec, ObjectType, SubscriptionRec } from './records'
+import type { CheckoutSessionRec, CustomerRec, EventRec, InvoiceRec, ObjectType, RecordState, SubscriptionRec } from './records'
 import type { Account } from './store'
 
 const DAY = 86_400
@@ -66,51 +66,31 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1)
 }
 
-/** Fields of an object that change over its life, as they were when an event fired. */
-function volatileFields(account: Account, type: ObjectType, id: string): Record<string, unknown> | null {
-  if (type === 'invoice') {
-    const i = account.invoices.get(id) as InvoiceRec
-    return {
-      status: i.status,
-      number: i.number,
-      amount_paid: i.amountPaid,
-      amount_remaining: i.status === 'paid' || i.status === 'void' ? 0 : i.total - i.amountPaid,
-      attempt_count: i.attemptCount,
-      attempted: i.attemptCount > 0,
-      next_payment_attempt: i.nextPaymentAttempt,
-      effective_at: i.finalizedAt,
-      status_transitions: {
-        finalized_at: i.finalizedAt,
-        marked_uncollectible_at: i.markedUncollectibleAt,
-        paid_at: i.paidAt,
-        voided_at: i.voidedAt,
-      },
-    }
-  }
+/**
+ * A copy of the record of an object whose fields change over its life, as it is at this moment
+ * of the simulation: the event's `data.object` is built from it, so a renewal event shows the
+ * period it started, not the one current at the end of history. Objects that never change
+ * after the event (payment methods, refunds, sessions, catalog) are built from the record.
+ */
+function stateNow(account: Account, type: ObjectType, id: string): RecordState | null {
   if (type === 'subscription') {
     const s = account.subscriptions.get(id) as SubscriptionRec
     return {
-      status: s.status,
-      cancel_at_period_end: s.cancelAtPeriodEnd,
-      cancel_at: s.cancelAt,
-      canceled_at: s.canceledAt,
-      ended_at: s.endedAt,
-      latest_invoice: s.latestInvoice,
-      trial_end: s.trialEnd,
+      type,
+      rec: { ...s, items: s.items.map((i) => ({ ...i })), discount: s.discount && { ...s.discount }, metadata: { ...s.metadata } },
     }
+  }
+  if (type === 'invoice') {
+    const i = account.invoices.get(id) as InvoiceRec
+    return { type, rec: { ...i, lines: i.lines.map((l) => ({ ...l })), charges: [...i.charges] } }
   }
   if (type === 'charge') {
     const c = account.charges.get(id)
-    if (!c) return null
-    return { amount_refunded: c.amountRefunded, refunded: c.amountRefunded === c.amount && c.amount > 0 }
+    return c ? { type, rec: { ...c, refunds: c.refunds && [...c.refunds] } } : null
   }
   if (type === 'customer') {
     const c = account.customers.get(id) as CustomerRec
-    return {
-      email: c.email,
-      delinquent: c.delinquent,
-      invoice_settings: { custom_fields: null, default_payment_method: c.defaultPaymentMethod, footer: null, rendering_options: null },
-    }
+    return { type, rec: { ...c, address: c.address && { ...c.address }, metadata: { ...c.metadata } } }
   }
   return null
 }
@@ -134,7 +114,7 @@ export function generateAccount(account: Account, options: GenerateOptions): Gen
         objectType,
         objectId: id,
         snapshot: null,
-        overrides: volatileFields(account, objectType, id),
+        state: stateNow(account, objectType, id),
         previousAttributes: previous ?? null,
         pendingWebhooks: 0,
         deliverySuccess: true,

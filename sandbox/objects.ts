@@ -12,6 +12,7 @@ import type {
   InvoiceRec,
   ItemRec,
   PaymentMethodRec,
+  RecordState,
   RefundRec,
   SubscriptionRec,
   WebhookEndpointRec,
@@ -746,14 +747,26 @@ export function resourceOfId(id: string): string | null {
   return map[prefix] ?? null
 }
 
+/** An object as it was when a generated event happened, from the copy of its record then. */
+function buildFromState(account: Account, state: RecordState): Json {
+  switch (state.type) {
+    case 'subscription':
+      return buildSubscription(account, state.rec) as Json
+    case 'invoice':
+      return buildInvoice(account, state.rec) as Json
+    case 'charge':
+      return buildCharge(account, state.rec) as Json
+    case 'customer':
+      return buildCustomer(state.rec) as Json
+  }
+}
+
 /** The event as Stripe sends it: snapshot of the object then, and what changed. */
 export function buildEvent(account: Account, rec: EventRec): Wire<Stripe.EventBase> & { data: { object: Json; previous_attributes?: Json } } {
   let object: Json
   if (rec.snapshot) object = rec.snapshot as Json
-  else {
-    object = { ...(buildById(account, rec.objectId) ?? buildDeleted(rec.objectId, rec.objectType)) }
-    if (rec.overrides) Object.assign(object, rec.overrides)
-  }
+  else if (rec.state) object = buildFromState(account, rec.state)
+  else object = buildById(account, rec.objectId) ?? buildDeleted(rec.objectId, rec.objectType)
   const data: { object: Json; previous_attributes?: Json } = { object }
   if (rec.previousAttributes) data.previous_attributes = rec.previousAttributes
   return {

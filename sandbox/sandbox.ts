@@ -155,7 +155,7 @@ export class Sandbox {
       objectType,
       objectId: id,
       snapshot,
-      overrides: null,
+      state: null,
       previousAttributes: previous ?? null,
       pendingWebhooks: 0,
       deliverySuccess: null,
