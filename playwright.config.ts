@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
 import { sandboxPort } from './e2e/support/sandbox'
+import { appLogFile } from './e2e/support/server-log'
 
 // E2E runs against a production build (`npm run build` first) started by our own launcher, on
 // the database scripts/test.mjs prepared (DATABASE_URL) or an embedded one.
@@ -45,6 +46,7 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
-    env: { PORT: String(port), APP_URL: baseURL, AUTH_URL: baseURL, NEXT_TELEMETRY_DISABLED: '1', STRIPE_SANDBOX: '1', STRIPE_SANDBOX_PORT: String(sandboxPort) },
+    // APP_LOG_FILE: the launcher copies the server's output there for specs to read (e2e/secret-leaks.spec.ts).
+    env: { PORT: String(port), APP_URL: baseURL, AUTH_URL: baseURL, NEXT_TELEMETRY_DISABLED: '1', STRIPE_SANDBOX: '1', STRIPE_SANDBOX_PORT: String(sandboxPort), APP_LOG_FILE: appLogFile },
   },
 })

@@ -18,6 +18,13 @@ export const revokeSandboxKey = (key: string) => control<{ revoked: true }>('/ke
 
 export const createSandboxKey = (accountId: string, permissions: string[]) => control<{ key: string }>(`/accounts/${accountId}/keys`, { permissions }).then((r) => r.key)
 
+/** The account's webhook endpoints with their `whsec_` signing secrets (Stripe shows one only when creating it). */
+export async function sandboxWebhookEndpoints(accountId: string) {
+  const res = await fetch(`${sandboxUrl}/_sandbox/accounts/${accountId}/webhook-endpoints`)
+  if (!res.ok) throw new Error(`sandbox webhook-endpoints: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { data: { id: string; url: string; status: string; secret: string; metadata: Record<string, string> }[] }).data
+}
+
 export const createSandboxCustomer = (accountId: string, customer: { email: string; name: string; metadata?: Record<string, string> }) =>
   control<{ customer: string }>(`/accounts/${accountId}/customers`, customer).then((r) => r.customer)
 

@@ -40,3 +40,12 @@ export declare function launch({ cwd, command, env, services, log }: {
     services?: CompanionService[];
     log?: (line: string) => void;
 }): Promise<number>;
+/**
+ * Runs the app with inherited stdio until it exits; SIGINT/SIGTERM are passed on to it.
+ * With APP_LOG_FILE set, its stdout and stderr are also copied into that file (emptied first).
+ */
+export declare function runApp({ command, cwd, env }: {
+    command: string[];
+    cwd: string;
+    env: Env;
+}): Promise<number>;

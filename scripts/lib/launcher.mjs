@@ -141,12 +141,25 @@ async function applyMigrations({ cwd, env, log }) {
 
 /**
  * Runs the app with inherited stdio until it exits; SIGINT/SIGTERM are passed on to it.
+ * With APP_LOG_FILE set, its stdout and stderr are also copied into that file (emptied first):
+ * the end-to-end tests read the server's log from there (e.g. to prove no secret is logged).
  * @param {{ command: string[], cwd: string, env: Env }} options
  * @returns {Promise<number>}
  */
-function runApp({ command, cwd, env }) {
+export function runApp({ command, cwd, env }) {
   return new Promise((resolve) => {
-    const child = spawn(command[0], command.slice(1), { cwd, env, stdio: 'inherit' })
+    const logFile = env.APP_LOG_FILE ? fs.createWriteStream(path.resolve(cwd, env.APP_LOG_FILE), { flags: 'w' }) : null
+    const child = spawn(command[0], command.slice(1), { cwd, env, stdio: logFile ? ['inherit', 'pipe', 'pipe'] : 'inherit' })
+    if (logFile) {
+      child.stdout?.on('data', (chunk) => {
+        process.stdout.write(chunk)
+        logFile.write(chunk)
+      })
+      child.stderr?.on('data', (chunk) => {
+        process.stderr.write(chunk)
+        logFile.write(chunk)
+      })
+    }
     const forward = (/** @type {NodeJS.Signals} */ signal) => {
       if (child.exitCode === null) child.kill(signal)
     }
@@ -161,9 +174,12 @@ function runApp({ command, cwd, env }) {
       console.error(`Could not start ${command.join(' ')}: ${error.message}`)
       done(1)
     })
-    child.on('exit', (code, signal) => {
+    // With pipes, 'close' comes after the last output was read, so the log file is complete.
+    child.on(logFile ? 'close' : 'exit', (code, signal) => {
       // A child ended by SIGINT/SIGTERM was stopped on purpose: that is a clean exit.
-      done(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1))
+      const exitCode = code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1)
+      if (logFile) logFile.end(() => done(exitCode))
+      else done(exitCode)
     })
   })
 }
