@@ -86,6 +86,22 @@ export const contactUpdatedSchema = z.object({
   contactIds: z.array(z.string().min(1)).min(1).max(500),
   /** What changed them, recorded as the cause of segment entries/exits (e.g. "stripe:evt_123", "backfill", "api:track"). */
   cause: z.string().min(1).max(200),
+  /**
+   * What changed, so segments re-evaluate only where a rule reads it (lib/segments/compile.ts
+   * couldAffect). Absent: anything may have changed — every segment is evaluated.
+   */
+  changed: z
+    .object({
+      /** Stripe-derived data was recomputed (attributes, statuses, the link itself). */
+      stripe: z.boolean().optional(),
+      /** Attributes by name: own ones such as "last_activity_at", custom ones by key. */
+      attributes: z.array(z.string().min(1).max(100)).max(200).optional(),
+      /** Tracked activity event names recorded (F16). */
+      activity: z.array(z.string().min(1).max(200)).max(200).optional(),
+      /** Billing event types recorded (F15). */
+      billing: z.array(z.string().min(1).max(200)).max(200).optional(),
+    })
+    .optional(),
 })
 export type ContactUpdated = z.infer<typeof contactUpdatedSchema>
 export const contactUpdated = eventType('contact/updated', { schema: contactUpdatedSchema })

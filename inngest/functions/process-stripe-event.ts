@@ -31,7 +31,10 @@ export const processStripeEvent = inngest.createFunction(
     if (isProbeDue) await step.sendEvent('request-health-check', healthCheckRequested.create({ connectionId, reason: 'webhook' }))
     const cause = `stripe:${stripeEventId}`
     const announcements = [
-      ...chunk(result.contactIds, 500).map((contactIds) => contactUpdated.create({ workspaceId: result.workspaceId, contactIds, cause })),
+      // `changed` lets segments skip rules that read neither Stripe data nor these billing events.
+      ...chunk(result.contactIds, 500).map((contactIds) =>
+        contactUpdated.create({ workspaceId: result.workspaceId, contactIds, cause, changed: { stripe: true, billing: [...new Set(result.billingEvents.map((b) => b.type))].slice(0, 200) } }),
+      ),
       ...result.billingEvents.map((b) => billingEventRecorded.create({ workspaceId: result.workspaceId, contactId: b.contactId, billingEventId: b.id, type: b.type, stripeEventId })),
     ]
     if (announcements.length) await step.sendEvent('announce-changes', announcements)

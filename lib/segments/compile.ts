@@ -254,12 +254,40 @@ export function timeEdgesOf(rule: Rule, catalog: AttributeCatalog): TimeEdge[] {
   return edges
 }
 
-/** Names of the attributes a rule reads (for "which segments could this change affect"). */
-export function attributesOf(rule: Rule): string[] {
-  const names = new Set<string>()
+/**
+ * What changed on some contacts (carried by `contact/updated`): Stripe-derived data (any Stripe
+ * attribute, status, link), attributes by catalog name (own and custom, e.g. "last_activity_at"),
+ * tracked activity names and billing event types recorded.
+ */
+export type ContactChanges = { stripe?: boolean; attributes?: readonly string[]; activity?: readonly string[]; billing?: readonly string[] }
+
+/** What a rule reads, in the terms of ContactChanges. */
+export type RuleDependencies = { stripe: boolean; attributes: Set<string>; activity: Set<string>; billing: Set<string> }
+
+/** Own attributes the Stripe sync also writes (identity and link), besides the Stripe ones. */
+const syncWrittenOwnAttributes = new Set(['email', 'name', 'external_id', 'is_stripe_linked'])
+
+export function dependenciesOf(rule: Rule, catalog: AttributeCatalog): RuleDependencies {
+  const deps: RuleDependencies = { stripe: false, attributes: new Set(), activity: new Set(), billing: new Set() }
   walk(rule.root, '', (node) => {
-    if (node.kind === 'attribute') names.add(node.attribute)
-    if (node.kind === 'subscription_status') names.add('stripe_subscription_status')
+    if (node.kind === 'subscription_status') deps.stripe = true
+    else if (node.kind === 'event') (node.source === 'billing' ? deps.billing : deps.activity).add(node.name)
+    else {
+      deps.attributes.add(node.attribute)
+      const source = catalog.get(node.attribute)?.source
+      // An unknown attribute cannot compile; count it as Stripe data so nothing is skipped silently.
+      if (source === undefined || source === 'stripe' || source === 'metadata' || syncWrittenOwnAttributes.has(node.attribute)) deps.stripe = true
+    }
   })
-  return [...names]
+  return deps
+}
+
+/**
+ * Whether `changes` could alter a rule's answer for a contact (SPEC F19: re-evaluate only the
+ * segments a change could affect). Time alone moving a relative date is the sweep's job.
+ */
+export function couldAffect(deps: RuleDependencies, changes: ContactChanges): boolean {
+  if (changes.stripe && deps.stripe) return true
+  const hits = (names: readonly string[] | undefined, wanted: Set<string>) => (names ?? []).some((n) => wanted.has(n))
+  return hits(changes.attributes, deps.attributes) || hits(changes.activity, deps.activity) || hits(changes.billing, deps.billing)
 }

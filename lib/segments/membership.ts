@@ -1,7 +1,7 @@
 import type { Db } from '../db'
 import type { AttributeCatalog } from './attributes'
 import { loadAttributeCatalog } from './catalog-service'
-import { compileRule, type RuleError, SqlParams, type TimeEdge, timeEdgesOf, valueExpression } from './compile'
+import { type ContactChanges, compileRule, couldAffect, dependenciesOf, type RuleError, SqlParams, type TimeEdge, timeEdgesOf, valueExpression } from './compile'
 import { parseStoredRule, type Rule } from './rule-schema'
 
 // Real-time membership (SPEC F19). Three ways in, one way out:
@@ -44,6 +44,10 @@ export function usableSegments(segments: readonly StoredSegment[], catalog: Attr
 /**
  * Re-evaluates `contactIds` against the workspace's segments (or `segmentIds` of them) and
  * applies the differences. Contacts that no longer exist leave every segment.
+ *
+ * With `changes` (what changed on these contacts), only the segments whose rules read one of
+ * those things are evaluated — except for contacts that have never been through any segment
+ * (no membership, no history: new contacts), which are evaluated against every segment.
  */
 export async function evaluateContacts(args: {
   db: Db
@@ -52,28 +56,60 @@ export async function evaluateContacts(args: {
   now: Date
   cause: string
   segmentIds?: readonly string[]
+  changes?: ContactChanges
   catalog?: AttributeCatalog
-}): Promise<{ changes: MembershipChange[]; broken: { id: string; message: string }[] }> {
+}): Promise<{ changes: MembershipChange[]; broken: { id: string; message: string }[]; evaluated: string[] }> {
   const { db, workspaceId, now, cause } = args
   const contactIds = [...new Set(args.contactIds)]
-  if (contactIds.length === 0) return { changes: [], broken: [] }
+  if (contactIds.length === 0) return { changes: [], broken: [], evaluated: [] }
   const stored = await db.segment.findMany({
     where: { workspaceId, ...(args.segmentIds && { id: { in: [...args.segmentIds] } }) },
     select: { id: true, workspaceId: true, rule: true, updatedAt: true, edgesSweptAt: true },
     orderBy: { id: 'asc' },
   })
-  if (stored.length === 0) return { changes: [], broken: [] }
+  if (stored.length === 0) return { changes: [], broken: [], evaluated: [] }
   const catalog = args.catalog ?? (await loadAttributeCatalog({ db, workspaceId }))
   const { usable, broken } = usableSegments(stored, catalog, now)
 
-  // One round trip per batch of segments; the first also reads the current memberships.
-  // Contacts that no longer exist come back with no row of their own (LEFT JOIN): they match
-  // nothing, so they leave every segment. Broken segments keep their members as they are.
-  const considered = usable.map((s) => s.id)
   const wanted = new Set<string>()
   const have = new Set<string>()
-  for (let i = 0; i === 0 || i < usable.length; i += SEGMENTS_PER_QUERY) {
-    const batch = usable.slice(i, i + SEGMENTS_PER_QUERY)
+  let evaluated = usable
+  const changes = args.changes
+  if (!changes) {
+    await evaluatePairs(db, workspaceId, contactIds, usable, catalog, now, wanted, have)
+  } else {
+    const affected = usable.filter((s) => couldAffect(dependenciesOf(s.rule, catalog), changes))
+    const others = usable.filter((s) => !affected.includes(s))
+    if (affected.length) await evaluatePairs(db, workspaceId, contactIds, affected, catalog, now, wanted, have)
+    evaluated = affected
+    if (others.length) {
+      const fresh = await db.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT ids.id FROM unnest($1::text[]) AS ids(id)
+          WHERE NOT EXISTS (SELECT 1 FROM segment_membership_changes ch WHERE ch.contact_id = ids.id)
+            AND NOT EXISTS (SELECT 1 FROM segment_memberships m WHERE m.contact_id = ids.id)`,
+        contactIds,
+      )
+      if (fresh.length) {
+        await evaluatePairs(db, workspaceId, fresh.map((r) => r.id), others, catalog, now, wanted, have)
+        evaluated = usable
+      }
+    }
+  }
+  const enter = [...wanted].filter((k) => !have.has(k)).map(splitKey)
+  const exit = [...have].filter((k) => !wanted.has(k)).map(splitKey)
+  const applied = await applyChanges({ db, enter, exit, now, cause })
+  return { changes: applied, broken, evaluated: evaluated.map((s) => s.id) }
+}
+
+/**
+ * Evaluates `contactIds` against `segments`: one round trip per batch of segments, the first
+ * also reading the current memberships in those segments. Contacts that no longer exist come
+ * back with no row of their own (LEFT JOIN): they match nothing, so they leave every segment.
+ */
+async function evaluatePairs(db: Db, workspaceId: string, contactIds: readonly string[], segments: readonly CompiledSegment[], catalog: AttributeCatalog, now: Date, wanted: Set<string>, have: Set<string>) {
+  const considered = segments.map((s) => s.id)
+  for (let i = 0; i < segments.length; i += SEGMENTS_PER_QUERY) {
+    const batch = segments.slice(i, i + SEGMENTS_PER_QUERY)
     const p = new SqlParams([workspaceId, contactIds, considered])
     const columns = batch.map((s, j) => `(c.id IS NOT NULL AND (${compileRule(s.rule, { catalog, now }, p)})) AS m${j}`)
     const current = i === 0 ? 'ARRAY(SELECT m.segment_id FROM segment_memberships m WHERE m.contact_id = ids.id AND m.segment_id = ANY($3::text[])) AS current' : 'NULL AS current'
@@ -88,10 +124,6 @@ export async function evaluateContacts(args: {
       for (const [j, s] of batch.entries()) if (row[`m${j}`] === true) wanted.add(`${s.id}|${contactId}`)
     }
   }
-  const enter = [...wanted].filter((k) => !have.has(k)).map(splitKey)
-  const exit = [...have].filter((k) => !wanted.has(k)).map(splitKey)
-  const changes = await applyChanges({ db, enter, exit, now, cause })
-  return { changes, broken }
 }
 
 function splitKey(key: string): [string, string] {

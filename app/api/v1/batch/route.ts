@@ -9,9 +9,13 @@ import { db } from '@/lib/db'
 export const POST = withApiKey(() => ({ db: db() }), batchSchema, async ({ db, workspaceId, body, now }) => {
   const results = await ingestBatch(db, { workspaceId, items: body.batch, now })
   const changed = (type: 'identify' | 'track') => results.filter((r) => r.type === type && !r.duplicate).map((r) => r.contactId)
+  // What changed, for segments to skip rules that read none of it (left out past 200 names: every segment).
+  const upTo200 = (names: string[]) => (new Set(names).size <= 200 ? [...new Set(names)] : undefined)
+  const identified = upTo200(body.batch.flatMap((i) => (i.type === 'identify' ? ['email', 'name', 'external_id', ...Object.keys(i.attributes ?? {})] : [])))
+  const tracked = upTo200(body.batch.flatMap((i) => (i.type === 'track' ? [i.event] : [])))
   const events = [
-    ...contactUpdateBatches(changed('identify')).map((contactIds) => contactUpdated.create({ workspaceId, contactIds, cause: 'api:identify' })),
-    ...contactUpdateBatches(changed('track')).map((contactIds) => contactUpdated.create({ workspaceId, contactIds, cause: 'api:track' })),
+    ...contactUpdateBatches(changed('identify')).map((contactIds) => contactUpdated.create({ workspaceId, contactIds, cause: 'api:identify', ...(identified && { changed: { attributes: identified } }) })),
+    ...contactUpdateBatches(changed('track')).map((contactIds) => contactUpdated.create({ workspaceId, contactIds, cause: 'api:track', ...(tracked && { changed: { attributes: ['last_activity_at'], activity: tracked } }) })),
   ]
   if (events.length) await inngest.send(events)
   return { ok: true, results }

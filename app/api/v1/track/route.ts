@@ -7,6 +7,6 @@ import { db } from '@/lib/db'
 
 export const POST = withApiKey(() => ({ db: db() }), trackSchema, async ({ db, workspaceId, body, now }) => {
   const result = await track(db, { workspaceId, input: body, now })
-  if (!result.duplicate) await inngest.send(contactUpdated.create({ workspaceId, contactIds: [result.contactId], cause: 'api:track' }))
+  if (!result.duplicate) await inngest.send(contactUpdated.create({ workspaceId, contactIds: [result.contactId], cause: 'api:track', changed: { attributes: ['last_activity_at'], activity: [body.event] } }))
   return { ok: true, contactId: result.contactId, duplicate: result.duplicate }
 })
