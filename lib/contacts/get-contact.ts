@@ -5,7 +5,8 @@ import type { AttributeValue } from '../sync/attributes'
 import { type BundlePrice, type BundleProduct, type BundleSubscription, idOf, productOf, subscriptionPeriod } from '../sync/customer-bundle'
 import { type AttributeType, type FieldGroup, fieldGroups, getFieldDefinition, fieldGroupLabels } from '../sync/fields'
 import { defaultMapping, type Mapping, parseStoredMapping } from '../sync/mapping'
-import { computeMrrBreakdown, type MrrBreakdownItem } from '../sync/mrr'
+import { canReadCoupons } from '../stripe/permissions'
+import { computeMrrBreakdown, type MrrBreakdownItem, type MrrSkippedDiscount } from '../sync/mrr'
 import { pickPrimarySubscription, primarySubscriptionRule } from '../sync/primary-subscription'
 import { pickRepresentative, representativeRule } from '../sync/recompute-contacts'
 import { stripeDashboardUrl } from './stripe-dashboard'
@@ -97,7 +98,8 @@ export interface ContactDetail {
   /** The three most recent charges of the contact's customers, newest first. */
   payments: ContactPayment[]
   /** MRR per item for each linked customer; the contact's MRR is its representative's. */
-  mrr: { customerId: string; isRepresentative: boolean; totals: Record<string, number>; items: MrrBreakdownItem[] }[]
+  /** `skippedDiscounts`: discounts not subtracted, each with its reason (e.g. the key lacks Coupons read). */
+  mrr: { customerId: string; isRepresentative: boolean; totals: Record<string, number>; items: MrrBreakdownItem[]; skippedDiscounts: MrrSkippedDiscount[] }[]
   segments: { id: string; name: string; enteredAt: string }[]
   rules: { primarySubscription: string; representative: string }
 }
@@ -139,8 +141,9 @@ export async function getContact(db: Db, args: { workspaceId: string; contactId:
   const links = await db.contactStripeLink.findMany({ where: { contactId: contact.id, workspaceId: args.workspaceId }, orderBy: { linkedAt: 'asc' } })
   const connectionRows = await db.stripeConnection.findMany({
     where: { workspaceId: args.workspaceId, id: { in: [...new Set(links.map((l) => l.connectionId))] } },
-    select: { id: true, mode: true, apiBase: true, accountId: true, accountName: true, mapping: true },
+    select: { id: true, mode: true, apiBase: true, accountId: true, accountName: true, mapping: true, permissions: true },
   })
+  const workspace = await db.workspace.findUniqueOrThrow({ where: { id: args.workspaceId }, select: { includeRepeatingDiscounts: true } })
   const connectionById = new Map(connectionRows.map((c) => [c.id, c]))
   const ownLinks = links.filter((l) => connectionById.has(l.connectionId))
   const pairs = ownLinks.map((l) => ({ connectionId: l.connectionId, customerId: l.customerId }))
@@ -231,10 +234,16 @@ export async function getContact(db: Db, args: { workspaceId: string; contactId:
 
   const mrr = liveCustomers.map((c) => {
     const breakdown = computeMrrBreakdown(
-      { subscriptions: c.subs, prices: pricesByConnection.get(c.row.connectionId), products: productsByConnection.get(c.row.connectionId), customer: c.customer as never },
-      { now: args.now },
+      {
+        subscriptions: c.subs,
+        prices: pricesByConnection.get(c.row.connectionId),
+        products: productsByConnection.get(c.row.connectionId),
+        customer: c.customer as never,
+        couponsReadable: canReadCoupons(connectionById.get(c.row.connectionId) ?? { permissions: [] }),
+      },
+      { now: args.now, includeRepeatingDiscounts: workspace.includeRepeatingDiscounts },
     )
-    return { customerId: c.customerId, isRepresentative: isRep(c.row.connectionId, c.customerId), totals: breakdown.totals, items: breakdown.items }
+    return { customerId: c.customerId, isRepresentative: isRep(c.row.connectionId, c.customerId), totals: breakdown.totals, items: breakdown.items, skippedDiscounts: breakdown.skippedDiscounts }
   })
 
   const repConnection = representative ? connectionById.get(representative.row.connectionId) : undefined

@@ -60,6 +60,18 @@ export type DiscountSkipReason =
   | 'no_coupon'
   | 'unknown_duration' // a coupon duration this version does not know
 
+/** Why a discount was not subtracted, in words for the contact page. */
+export const discountSkipLabels: Record<DiscountSkipReason, string> = {
+  once: 'applies to one invoice only',
+  repeating_not_included: 'repeating discounts are not counted (workspace setting)',
+  ended: 'ended',
+  currency_mismatch: 'in another currency',
+  unresolved: 'its coupon is not known yet',
+  coupon_permission_missing: 'needs the Coupons read permission on the Stripe key',
+  no_coupon: 'no coupon',
+  unknown_duration: 'unknown duration',
+}
+
 export interface MrrAppliedDiscount {
   discountId: string | null
   couponId: string | null

@@ -4,7 +4,7 @@ import { testDb as db } from '@/test/db'
 import { signUp } from '../workspaces/sign-up'
 import type { BundleCharge, BundleCustomer, BundleSubscription } from './customer-bundle'
 import { recomputeContacts } from './recompute-contacts'
-import { buildCharge, buildCustomer, buildItem, buildPrice, buildSubscription, NOW, unix } from './test-fixtures'
+import { buildCharge, buildCoupon, buildCustomer, buildDiscount, buildItem, buildPrice, buildSubscription, NOW, unix } from './test-fixtures'
 
 // Identity (F9) and attributes on a real database: mirror rows in, contacts out.
 
@@ -152,5 +152,30 @@ describe('recomputeConnectionContacts (re-map after a mapping change)', () => {
     const contacts = await contactsOf(workspaceId)
     expect(contacts.map((c) => (c.attributes as Record<string, unknown>).stripe_full_name)).toEqual(['R0', 'R1', 'R2'])
     expect(contacts.every((c) => !('stripe_name' in (c.attributes as object)))).toBe(true)
+  })
+  test('discounts in MRR: forever 20% off 50.00 = 4,000; repeating 50% off 50.00 counted only with the workspace setting = 2,500', async () => {
+    const { workspaceId, connectionId } = await newConnection()
+    const price = buildPrice({ id: 'price_50', unit_amount: 5000 })
+    const forever = buildDiscount(buildCoupon({ id: 'FOREVER20', duration: 'forever', percent_off: 20 }), { id: 'di_f' })
+    const repeating = buildDiscount(buildCoupon({ id: 'HALF3MONTHS', duration: 'repeating', percent_off: 50 }), { id: 'di_r', end: Math.floor(NOW.getTime() / 1000) + 30 * 86_400 })
+    await mirror(connectionId, {
+      customers: [buildCustomer({ id: 'cus_f', email: 'f@example.com' }), buildCustomer({ id: 'cus_r', email: 'r@example.com' })],
+      subscriptions: [
+        of('cus_f', buildSubscription({ id: 'sub_f', items: [buildItem(price)], discounts: [forever] })),
+        of('cus_r', buildSubscription({ id: 'sub_r', items: [buildItem(price)], discounts: [repeating] })),
+      ],
+    })
+    const mrrs = async () => (await contactsOf(workspaceId)).map((c) => [c.email, Number(c.mrr)])
+    await recomputeContacts(db, { connectionId, customerIds: ['cus_f', 'cus_r'], now: NOW })
+    expect(await mrrs()).toEqual([
+      ['f@example.com', 4000],
+      ['r@example.com', 5000],
+    ])
+    await db.workspace.update({ where: { id: workspaceId }, data: { includeRepeatingDiscounts: true } })
+    await recomputeContacts(db, { connectionId, customerIds: ['cus_f', 'cus_r'], now: NOW })
+    expect(await mrrs()).toEqual([
+      ['f@example.com', 4000],
+      ['r@example.com', 2500],
+    ])
   })
 })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Db } from '../db'
 import { normalizeEmail } from '../email'
 import { canReadCoupons } from '../stripe/permissions'
-import { type AttributeValue, combineSubscriptionFacts, type DerivedAttributes, deriveAttributes, deriveSubscriptionFacts, type SubscriptionFacts } from './attributes'
+import { type AttributeValue, combineSubscriptionFacts, type DerivedAttributes, type DeriveOptions, deriveAttributes, deriveSubscriptionFacts, type SubscriptionFacts } from './attributes'
 import type { BundleCharge, BundleCustomer, BundlePrice, BundleProduct, BundleSubscription, CustomerBundle } from './customer-bundle'
 import { applyMapping, defaultMapping, type Mapping, parseStoredMapping } from './mapping'
 import { compareSubscriptionPriority, pickPrimarySubscription } from './primary-subscription'
@@ -42,7 +42,7 @@ export async function recomputeContacts(db: Db, args: { connectionId: string; cu
 }
 
 async function recomputeChunk(db: Db, args: { connectionId: string; customerIds: string[]; now: Date }): Promise<string[]> {
-  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true } })
+  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, workspace: { select: { includeRepeatingDiscounts: true } } } })
   const workspaceId = connection.workspaceId
 
   // 1. Identity: which contact each customer belongs to (creating contacts where needed).
@@ -110,7 +110,7 @@ async function recomputeChunk(db: Db, args: { connectionId: string; customerIds:
   //    conflicts are decided over the whole contact, not just this batch.
   const contactList = [...affected]
   const links = await db.contactStripeLink.findMany({ where: { contactId: { in: contactList } } })
-  const derived = await deriveLinkedCustomers(db, links, args.now)
+  const derived = await deriveLinkedCustomers(db, links, { now: args.now, includeRepeatingDiscounts: connection.workspace.includeRepeatingDiscounts })
 
   // 3. Write contacts: the representative's attributes, or cleared Stripe fields when none is left.
   const byContact = new Map<string, Derived[]>()
@@ -144,7 +144,7 @@ async function recomputeChunk(db: Db, args: { connectionId: string; customerIds:
 }
 
 /** Reads the mirror for the linked customers (grouped by connection) and derives each one. */
-async function deriveLinkedCustomers(db: Db, links: { connectionId: string; customerId: string }[], now: Date) {
+async function deriveLinkedCustomers(db: Db, links: { connectionId: string; customerId: string }[], options: DeriveOptions) {
   const out = new Map<string, Derived>()
   const byConnection = new Map<string, string[]>()
   for (const l of links) byConnection.set(l.connectionId, [...(byConnection.get(l.connectionId) ?? []), l.customerId])
@@ -187,7 +187,7 @@ async function deriveLinkedCustomers(db: Db, links: { connectionId: string; cust
         products: productTable,
         couponsReadable,
       }
-      const attrs = deriveAttributes(bundle, { now })
+      const attrs = deriveAttributes(bundle, options)
       out.set(`${connectionId}/${c.id}`, {
         connectionId,
         customerId: c.id,

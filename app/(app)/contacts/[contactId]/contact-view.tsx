@@ -8,6 +8,7 @@ import { Badge, Card, PageHeader } from '@/components/ui'
 import { apiFetch } from '@/lib/api-client'
 import { formatDate, formatDateTime, formatInterval, formatMoney, statusLabels, statusTone } from '@/lib/contacts/format'
 import type { ContactAttribute, ContactDetail, ContactSubscription } from '@/lib/contacts/get-contact'
+import { discountSkipLabels } from '@/lib/sync/mrr'
 
 const contactKey = (id: string) => ['contacts', 'detail', id] as const
 
@@ -253,6 +254,15 @@ function MrrBreakdown({ mrr }: { mrr: ContactDetail['mrr'][number] }) {
           ))}
         </tfoot>
       </table>
+      {mrr.skippedDiscounts.length ? (
+        <ul className="mt-3 space-y-1 text-xs text-amber-800" aria-label="Discounts not counted">
+          {mrr.skippedDiscounts.map((d) => (
+            <li key={`${d.subscriptionId}:${d.itemId ?? ''}:${d.discountId ?? d.couponId}`}>
+              Discount {d.couponId ?? d.discountId ?? ''} not counted: {discountSkipLabels[d.reason] ?? d.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </Card>
   )
 }
