@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { permissionSpecs } from './permissions'
 
 // "Try with a sandbox account": the local Stripe sandbox (sandbox/) creates an account with
 // sample data and a restricted key, and the wizard then runs its normal path against it.
@@ -13,16 +14,25 @@ export function sandboxUrl(source: Record<string, string | undefined> = process.
 }
 
 const createdAccountSchema = z.object({ accountId: z.string(), restrictedKey: z.string().startsWith('rk_test_') })
+const createdKeySchema = z.object({ key: z.string().startsWith('rk_test_') })
 
-/** Asks the sandbox for a fresh account with sample customers; returns its restricted key. */
+/**
+ * The demo key's permissions: SPEC F2's required and recommended ones plus Coupons read, so the
+ * demo shows MRR net of coupons. (The account's own `restrictedKey` stays exactly F2's.)
+ */
+export const sandboxDemoPermissions = permissionSpecs.filter((p) => p.level !== 'optional' || p.id === 'coupons_read').map((p) => p.stripeName)
+
+/** Asks the sandbox for a fresh account with sample customers; returns a restricted key for it. */
 export async function createSandboxAccount(baseUrl: string, args: { name: string; customers: number; seed: number }) {
-  const res = await fetch(new URL('/_sandbox/accounts', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(args),
-  }).catch(() => null)
-  if (!res?.ok) throw new Error(`The Stripe sandbox at ${baseUrl} did not answer (${res?.status ?? 'no connection'}). Restart \`npm run dev\`.`)
-  return createdAccountSchema.parse(await res.json())
+  const post = (path: string, body: unknown) =>
+    fetch(new URL(path, baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => null)
+  const failed = (res: Response | null) => new Error(`The Stripe sandbox at ${baseUrl} did not answer (${res?.status ?? 'no connection'}). Restart \`npm run dev\`.`)
+  const res = await post('/_sandbox/accounts', args)
+  if (!res?.ok) throw failed(res)
+  const account = createdAccountSchema.parse(await res.json())
+  const keyRes = await post(`/_sandbox/accounts/${encodeURIComponent(account.accountId)}/keys`, { type: 'restricted', permissions: sandboxDemoPermissions, name: 'Churnless demo' })
+  if (!keyRes?.ok) throw failed(keyRes)
+  return { accountId: account.accountId, restrictedKey: createdKeySchema.parse(await keyRes.json()).key }
 }
 
 /**
