@@ -46,75 +46,167 @@ function isEnded(sub: SubscriptionRec): boolean {
   return sub.status === 'canceled' || sub.status === 'incomplete_expired'
 }
 
-/** Moves the account clock forward and runs everything that falls due on the way. */
+/**
+ * Moves the account clock forward and runs everything that falls due on the way, across all
+ * subscriptions in time order (earliest first; equal times in creation order), so events and
+ * their webhook deliveries come in the order Stripe would send them.
+ */
 export function advanceClock(rt: AccountRuntime, seconds: number): { now: number } {
   if (!Number.isFinite(seconds) || seconds < 0) throw new StripeError(400, 'invalid_request_error', 'seconds must be a positive number', undefined, 'seconds')
   rt.account.clockOffset += Math.floor(seconds)
   const now = rt.account.now()
-  for (const sub of [...rt.account.subscriptions.all.items]) runDue(rt, sub, now)
+  const queue = new DueQueue()
+  for (const sub of rt.account.subscriptions.all.items) {
+    const step = nextStep(rt, sub)
+    if (step && step.at <= now) queue.push(step.at, sub)
+  }
+  const steps = new Map<string, number>()
+  for (let entry = queue.pop(); entry; entry = queue.pop()) {
+    const { sub } = entry
+    const step = nextStep(rt, sub)
+    if (!step || step.at > now) continue
+    // A subscription stuck in a loop would stall the clock: 1000 steps each at most.
+    const count = (steps.get(sub.id) ?? 0) + 1
+    steps.set(sub.id, count)
+    if (count > 1000) continue
+    step.run()
+    const next = nextStep(rt, sub)
+    if (next && next.at <= now) queue.push(next.at, sub)
+  }
   return { now }
 }
 
-function runDue(rt: AccountRuntime, sub: SubscriptionRec, now: number): void {
+interface Step {
+  /** When it falls due (unix seconds). */
+  at: number
+  run(): void
+}
+
+/** What happens next to a subscription and when, or null when nothing will without an action. */
+function nextStep(rt: AccountRuntime, sub: SubscriptionRec): Step | null {
   const { ctx } = rt
-  for (let guard = 0; guard < 1000 && !isEnded(sub); guard++) {
-    if (sub.status === 'trialing' && sub.trialEnd !== null) {
-      const willEnd = sub.trialEnd - 3 * DAY
-      if (willEnd <= now && !rt.trialWillEndSent.has(sub.id) && willEnd >= sub.created) {
-        rt.trialWillEndSent.add(sub.id)
-        ctx.emit('customer.subscription.trial_will_end', 'subscription', sub.id, willEnd)
-        continue
+  if (isEnded(sub)) return null
+  if (sub.status === 'trialing' && sub.trialEnd !== null) {
+    const trialEnd = sub.trialEnd
+    const willEnd = trialEnd - 3 * DAY
+    if (!rt.trialWillEndSent.has(sub.id) && willEnd >= sub.created) {
+      return {
+        at: willEnd,
+        run: () => {
+          rt.trialWillEndSent.add(sub.id)
+          ctx.emit('customer.subscription.trial_will_end', 'subscription', sub.id, willEnd)
+        },
       }
-      if (sub.trialEnd > now) return
-      const customer = rt.account.customers.get(sub.customer)
-      if (!customer?.defaultPaymentMethod) {
-        setSubscriptionStatus(ctx, sub, 'paused', sub.trialEnd)
-        ctx.emit('customer.subscription.paused', 'subscription', sub.id, sub.trialEnd)
-        return
-      }
-      convertTrial(ctx, sub, sub.trialEnd, paymentSucceeds(rt, sub))
-      continue
     }
-    if (sub.status === 'incomplete') {
-      const expiresAt = sub.created + 23 * 3600
-      if (expiresAt > now) return
-      const invoice = latestOpenInvoice(rt, sub)
-      if (invoice) {
-        invoice.status = 'void'
-        invoice.voidedAt = expiresAt
-        invoice.nextPaymentAttempt = null
-        ctx.emit('invoice.voided', 'invoice', invoice.id, expiresAt)
-      }
-      sub.endedAt = expiresAt
-      setSubscriptionStatus(ctx, sub, 'incomplete_expired', expiresAt)
-      return
-    }
-    if (sub.status === 'past_due' || sub.status === 'unpaid') {
-      const invoice = latestOpenInvoice(rt, sub)
-      if (invoice?.nextPaymentAttempt && invoice.nextPaymentAttempt <= now) {
-        const at = invoice.nextPaymentAttempt
-        const ok = paymentSucceeds(rt, sub)
-        attemptPayment(ctx, invoice, at, ok)
-        if (ok) setSubscriptionStatus(ctx, sub, 'active', at)
-        else if (invoice.nextPaymentAttempt === null) {
-          // Stripe's default once Smart Retries are exhausted: cancel the subscription.
-          cancelSubscription(ctx, sub, at, 'payment_failed')
+    return {
+      at: trialEnd,
+      run: () => {
+        const customer = rt.account.customers.get(sub.customer)
+        if (!customer?.defaultPaymentMethod) {
+          setSubscriptionStatus(ctx, sub, 'paused', trialEnd)
+          ctx.emit('customer.subscription.paused', 'subscription', sub.id, trialEnd)
+          return
         }
-        continue
+        convertTrial(ctx, sub, trialEnd, paymentSucceeds(rt, sub))
+      },
+    }
+  }
+  if (sub.status === 'incomplete') {
+    const expiresAt = sub.created + 23 * 3600
+    return {
+      at: expiresAt,
+      run: () => {
+        const invoice = latestOpenInvoice(rt, sub)
+        if (invoice) {
+          invoice.status = 'void'
+          invoice.voidedAt = expiresAt
+          invoice.nextPaymentAttempt = null
+          ctx.emit('invoice.voided', 'invoice', invoice.id, expiresAt)
+        }
+        sub.endedAt = expiresAt
+        setSubscriptionStatus(ctx, sub, 'incomplete_expired', expiresAt)
+      },
+    }
+  }
+  let retry: Step | null = null
+  if (sub.status === 'past_due' || sub.status === 'unpaid') {
+    const invoice = latestOpenInvoice(rt, sub)
+    const at = invoice?.nextPaymentAttempt
+    if (invoice && at) {
+      retry = {
+        at,
+        run: () => {
+          const ok = paymentSucceeds(rt, sub)
+          attemptPayment(ctx, invoice, at, ok)
+          if (ok) setSubscriptionStatus(ctx, sub, 'active', at)
+          else if (invoice.nextPaymentAttempt === null) {
+            // Stripe's default once Smart Retries are exhausted: cancel the subscription.
+            cancelSubscription(ctx, sub, at, 'payment_failed')
+          }
+        },
       }
     }
-    if ((sub.status === 'active' || sub.status === 'past_due') && sub.periodEnd <= now) {
-      const at = sub.periodEnd
-      if (sub.cancelAtPeriodEnd) {
-        cancelSubscription(ctx, sub, at, 'cancellation_requested')
-        return
-      }
-      const invoice = renewSubscription(ctx, sub, at)
-      finalizeInvoice(ctx, invoice, at)
-      chargeInvoice(rt, sub, invoice, at)
-      continue
+  }
+  let periodEnd: Step | null = null
+  if (sub.status === 'active' || sub.status === 'past_due') {
+    const at = sub.periodEnd
+    periodEnd = {
+      at,
+      run: () => {
+        if (sub.cancelAtPeriodEnd) {
+          cancelSubscription(ctx, sub, at, 'cancellation_requested')
+          return
+        }
+        const invoice = renewSubscription(ctx, sub, at)
+        finalizeInvoice(ctx, invoice, at)
+        chargeInvoice(rt, sub, invoice, at)
+      },
     }
-    return
+  }
+  // A retry due at the same moment as the period end runs first.
+  if (retry && (!periodEnd || retry.at <= periodEnd.at)) return retry
+  return periodEnd
+}
+
+/** Subscriptions by due time, then creation order: a binary min-heap. */
+class DueQueue {
+  private readonly heap: { at: number; sub: SubscriptionRec }[] = []
+
+  private less(a: { at: number; sub: SubscriptionRec }, b: { at: number; sub: SubscriptionRec }): boolean {
+    return a.at < b.at || (a.at === b.at && a.sub.seq < b.sub.seq)
+  }
+
+  push(at: number, sub: SubscriptionRec): void {
+    const heap = this.heap
+    heap.push({ at, sub })
+    let i = heap.length - 1
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!this.less(heap[i] as (typeof heap)[number], heap[parent] as (typeof heap)[number])) break
+      ;[heap[i], heap[parent]] = [heap[parent] as (typeof heap)[number], heap[i] as (typeof heap)[number]]
+      i = parent
+    }
+  }
+
+  pop(): { at: number; sub: SubscriptionRec } | undefined {
+    const heap = this.heap
+    const top = heap[0]
+    const last = heap.pop()
+    if (heap.length > 0 && last) {
+      heap[0] = last
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        const r = l + 1
+        let m = i
+        if (l < heap.length && this.less(heap[l] as (typeof heap)[number], heap[m] as (typeof heap)[number])) m = l
+        if (r < heap.length && this.less(heap[r] as (typeof heap)[number], heap[m] as (typeof heap)[number])) m = r
+        if (m === i) break
+        ;[heap[i], heap[m]] = [heap[m] as (typeof heap)[number], heap[i] as (typeof heap)[number]]
+        i = m
+      }
+    }
+    return top
   }
 }
 

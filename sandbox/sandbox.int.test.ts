@@ -390,6 +390,36 @@ describe('webhooks and lifecycle', () => {
     expect(remaining.some((c) => c.id === customer)).toBe(false)
   })
 
+  it('advancing the clock runs what falls due across subscriptions in time order', async () => {
+    const DAY = 86_400
+    const acct = sb.createAccount({ customers: 0, seed: 16 })
+    const stripe = client(acct.secretKey)
+    const prices = (await stripe.prices.list({ limit: 100 })).data
+    const monthly = prices.find((p) => p.lookup_key === 'proMonthly') as Stripe.Price
+    const weekly = prices.find((p) => p.lookup_key === 'proWeekly') as Stripe.Price
+    const a = acct.control.createCustomer({ email: 'monthly@example.com', price: monthly.id }).subscription as string
+    // Half a day off whole days: the weekly renewals never fall in the same second as the monthly one.
+    acct.control.advanceClock(2 * DAY + DAY / 2)
+    const b = acct.control.createCustomer({ email: 'weekly@example.com', price: weekly.id }).subscription as string
+
+    const advanced = acct.control.advanceClock(40 * DAY)
+    const events = await Promise.all(advanced.events.map((id) => stripe.events.retrieve(id)))
+    const created = events.map((e) => e.created)
+    expect(created).toEqual([...created].sort((x, y) => x - y))
+    const renewals = events
+      .filter((e) => e.type === 'invoice.created')
+      .map((e) => (e.data.object as Stripe.Invoice).parent?.subscription_details?.subscription)
+    // Weekly renewals at days 9.5, 16.5, 23.5, 30.5 and 37.5; the monthly one at day 28–31 in between.
+    expect(renewals.filter((s) => s === b)).toHaveLength(5)
+    expect(renewals.filter((s) => s === a)).toHaveLength(1)
+    expect(renewals.slice(0, 3)).toEqual([b, b, b])
+    expect(renewals.at(-1)).toBe(b)
+    // The Events API lists those of the last 30 days newest first, in the same order.
+    const recent = events.filter((e) => e.created >= acct.control.now() - 30 * DAY).map((e) => e.id)
+    const listed = (await stripe.events.list({ limit: 100 })).data.filter((e) => advanced.events.includes(e.id))
+    expect(listed.map((e) => e.id)).toEqual(recent.reverse())
+  })
+
   it('drops and duplicates deliveries when told to; dropped events stay in the Events API', async () => {
     const acct = sb.createAccount({ customers: 5, seed: 13 })
     const stripe = client(acct.secretKey)

@@ -76,7 +76,10 @@ export class Sandbox {
       account,
       dispatcher,
       failing: new Set(),
-      trialWillEndSent: new Set(),
+      // Generated history already sent `trial_will_end` for trials ending within 3 days of `now`.
+      trialWillEndSent: new Set(
+        account.subscriptions.all.items.filter((s) => s.status === 'trialing' && s.trialEnd !== null && s.trialEnd - 3 * 86_400 <= now).map((s) => s.id),
+      ),
       seed,
       capture: null,
       jsonCache: new Map(),
