@@ -8,7 +8,7 @@ import { probeConnectionKey } from '@/lib/health/probe-key'
 import { mailer } from '@/lib/mail/send-email'
 import { notifyWorkspaceAdmins } from '@/lib/notices/notify-admins'
 import { inngest } from '../client'
-import { healthCheckRequested } from '../events'
+import { gapRepairRequested, healthCheckRequested } from '../events'
 
 // Sync health (F21) of one connection: probe the key, look the webhook endpoint up in Stripe
 // (at most every five minutes unless asked by an admin), then recompute the state and alert
@@ -35,7 +35,12 @@ export const checkSyncHealth = inngest.createFunction(
     if (isEndpointDue) await step.run('check-endpoint', () => checkWebhookEndpoint(connectionDeps(), { connectionId }))
     const health = await step.run('evaluate-health', () =>
       evaluateConnectionHealth(
-        { db: db(), now: () => new Date(), notify: (notice) => notifyWorkspaceAdmins({ db: db(), mailer: mailer(), appUrl: env().APP_URL }, notice) },
+        {
+          db: db(),
+          now: () => new Date(),
+          notify: (notice) => notifyWorkspaceAdmins({ db: db(), mailer: mailer(), appUrl: env().APP_URL }, notice),
+          requestGapRepair: (data) => inngest.send(gapRepairRequested.create(data)),
+        },
         { connectionId },
       ),
     )

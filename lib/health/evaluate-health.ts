@@ -21,7 +21,13 @@ export type HealthNotice = {
   href: string
 }
 
-export type EvaluateDeps = { db: Db; now: () => Date; notify: (notice: HealthNotice) => Promise<unknown> }
+export type EvaluateDeps = {
+  db: Db
+  now: () => Date
+  notify: (notice: HealthNotice) => Promise<unknown>
+  /** Asks gap repair (F14) to look for the events missed while the connection was failing. */
+  requestGapRepair?: (args: { connectionId: string; reason: 'recovered' }) => Promise<unknown>
+}
 
 export async function evaluateConnectionHealth(deps: EvaluateDeps, args: { connectionId: string }): Promise<SyncHealth & { previous: HealthState | null; notified: HealthNotice['kind'] | null }> {
   const { db } = deps
@@ -59,6 +65,9 @@ export async function evaluateConnectionHealth(deps: EvaluateDeps, args: { conne
         body: `${health.summary} (It was ${previous === 'needs_reauth' ? 'waiting for a new key' : 'failing'}.)`,
         href,
       })
+      // Whatever Stripe could not deliver (or we could not apply) while it was failing is in
+      // its Events API for 30 days: look now rather than at the next scheduled pass.
+      await deps.requestGapRepair?.({ connectionId: connection.id, reason: 'recovered' })
     }
   }
   return { ...health, previous, notified }

@@ -373,14 +373,55 @@ describe('gap repair (F14) and history (F15)', () => {
     expect(resent).toEqual([{ connectionId: c.connectionId, stripeEventId: event.id, customerKey: 'cus_stuck', dispatchId: expect.stringMatching(new RegExp(`^${c.connectionId}:${event.id}:stuck:\\d+$`)) }])
   })
 
-  test('a checkpoint older than 30 days asks for a re-backfill instead, and records it', async () => {
+  test('a checkpoint older than 30 days: the 30 days Stripe holds are replayed, the older part re-imported, and the checkpoint moves only once that import succeeded', async () => {
     const c = await connect()
-    await db.stripeConnection.update({ where: { id: c.connectionId }, data: { connectedAt: new Date(Date.now() - 31 * 86_400_000) } })
+    const connectedAt = new Date(Date.now() - 40 * 86_400_000)
+    await db.stripeConnection.update({ where: { id: c.connectionId }, data: { connectedAt } })
+    c.control.setFaults({ dropRate: 1 })
+    const { customer } = c.control.createCustomer({ email: `weeks-${randomUUID()}@example.com`, name: 'Weeks Down' })
+    await c.control.webhooksIdle()
     const requested: unknown[] = []
-    const result = await repairGaps({ resend: async () => {}, db, stripe: c.stripe, now: () => new Date(), dispatch: async () => {}, requestBackfill: async (e) => void requested.push(e) }, { connectionId: c.connectionId })
-    expect(result.kind).toBe('backfill_requested')
+    const repairDeps = (at: Date) => ({ resend: async () => {}, db, stripe: c.stripe, now: () => at, dispatch: async (e: (typeof dispatched)[number]) => void dispatched.push(e), requestBackfill: async (e: unknown) => void requested.push(e) })
+    const checkpointOf = async () => (await db.syncRun.findFirst({ where: { connectionId: c.connectionId, kind: 'gap_repair', state: 'succeeded', streams: { some: { objectType: 'event' } } }, orderBy: { startedAt: 'desc' } }))?.startedAt ?? null
+    const later = new Date(Date.now() + 61_000)
+
+    const first = await repairGaps(repairDeps(later), { connectionId: c.connectionId })
+    expect(first).toMatchObject({ kind: 'backfill_requested', checkpoint: connectedAt.toISOString() })
+    if (first.kind !== 'backfill_requested') return
+    // What Stripe still holds is replayed now, not left to the import.
+    expect(first.repaired).toBeGreaterThanOrEqual(1)
+    await settle(c)
+    expect((await contactOf(c.connectionId, customer))?.name).toBe('Weeks Down')
     expect(requested).toEqual([{ connectionId: c.connectionId, reason: 'gap_repair' }])
-    expect(await db.syncStream.count({ where: { run: { connectionId: c.connectionId, kind: 'gap_repair' }, objectType: 'backfill_requested' } })).toBe(1)
+    const run = await db.syncRun.findUniqueOrThrow({ where: { id: first.runId }, include: { streams: { orderBy: { objectType: 'asc' } } } })
+    expect(run.state).toBe('running')
+    expect(run.streams).toMatchObject([
+      { objectType: 'backfill_requested', state: 'running', rangeStart: Math.floor(connectedAt.getTime() / 1000), rangeEnd: Math.floor((later.getTime() - 30 * 86_400_000) / 1000) },
+      { objectType: 'event', state: 'succeeded', written: first.repaired },
+    ])
+    expect(await checkpointOf()).toBeNull()
+
+    // The import has not started yet (a request can meet a run already going): ask again, wait.
+    const waiting = await repairGaps(repairDeps(later), { connectionId: c.connectionId })
+    expect(waiting).toMatchObject({ kind: 'waiting_for_backfill', runId: first.runId })
+    expect(requested).toHaveLength(2)
+    // It runs, then fails: the pass's run fails with it, and the next pass asks again.
+    const failing = await db.syncRun.create({ data: { connectionId: c.connectionId, kind: 'gap_repair', state: 'running', startedAt: new Date(later.getTime() + 1000), streams: { create: { objectType: 'customers', state: 'running' } } } })
+    expect(await repairGaps(repairDeps(later), { connectionId: c.connectionId })).toMatchObject({ kind: 'waiting_for_backfill' })
+    expect(requested).toHaveLength(2)
+    await db.syncRun.update({ where: { id: failing.id }, data: { state: 'failed', error: 'Stripe refused the key' } })
+    const retry = await repairGaps(repairDeps(new Date(later.getTime() + 2000)), { connectionId: c.connectionId })
+    expect(await db.syncRun.findUniqueOrThrow({ where: { id: first.runId } })).toMatchObject({ state: 'failed', error: expect.stringContaining('Stripe refused the key') })
+    expect(retry.kind).toBe('backfill_requested')
+    expect(requested).toHaveLength(3)
+    expect(await checkpointOf()).toBeNull()
+
+    // The import succeeds: the checkpoint moves to the start of the pass that asked for it.
+    await db.syncRun.create({ data: { connectionId: c.connectionId, kind: 'gap_repair', state: 'succeeded', startedAt: new Date(later.getTime() + 3000), finishedAt: new Date(later.getTime() + 4000), streams: { create: { objectType: 'customers', state: 'succeeded' } } } })
+    const after = await repairGaps(repairDeps(new Date(later.getTime() + 5000)), { connectionId: c.connectionId })
+    expect(after.kind).toBe('repaired')
+    expect((await checkpointOf())?.getTime()).toBeGreaterThanOrEqual(later.getTime() + 2000)
+    expect(requested).toHaveLength(3)
   })
 
   test('importHistoricalEvents puts the last 30 days on the feed as historical, once', async () => {

@@ -3,8 +3,8 @@ import { z } from 'zod'
 import { getConnectionOrThrow } from '@/lib/connections/connection-deps'
 import { db } from '@/lib/db'
 import { withWorkspace } from '@/lib/server/route'
+import { resyncNow } from '@/lib/webhooks/resync-now'
 import { getSyncProgress } from '@/lib/sync/backfill/get-sync-progress'
-import { requestResync } from '@/lib/sync/backfill/request-resync'
 import { inngest } from '@/inngest/client'
 
 const params = z.object({ connectionId: z.string() })
@@ -15,5 +15,5 @@ export const GET = withWorkspace({ permission: 'manage_stripe', params }, async 
 })
 
 export const POST = withWorkspace({ permission: 'manage_stripe', params }, ({ context, params }) =>
-  requestResync({ db: db(), emit: (event) => inngest.send(event) }, { workspaceId: context.workspaceId, connectionId: params.connectionId }),
+  resyncNow({ db: db(), emit: (event) => inngest.send(event) }, { workspaceId: context.workspaceId, connectionId: params.connectionId }),
 )
