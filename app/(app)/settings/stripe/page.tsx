@@ -4,13 +4,15 @@ import { listConnections } from '@/lib/connections/manage-connections'
 import { db } from '@/lib/db'
 import { env } from '@/lib/env'
 import { requirePageContext } from '@/lib/server/session'
+import { getMrrSettings } from '@/lib/workspaces/mrr-settings'
 import { ConnectionList } from './connection-list'
+import { MrrSettingsForm } from './mrr-settings-form'
 
 export const metadata = { title: 'Stripe' }
 
 export default async function StripeSettingsPage() {
   const context = await requirePageContext('manage_stripe')
-  const connections = await listConnections(db(), context.workspaceId, { appUrl: env().APP_URL })
+  const [connections, mrrSettings] = await Promise.all([listConnections(db(), context.workspaceId, { appUrl: env().APP_URL }), getMrrSettings(db(), { workspaceId: context.workspaceId })])
   return (
     <>
       <PageHeader
@@ -25,6 +27,7 @@ export default async function StripeSettingsPage() {
           You'll create a restricted key in Stripe with read access to customers, subscriptions, invoices, charges, prices, events and checkout sessions, and write access to webhook endpoints. Churnless checks each permission before importing anything.
         </EmptyState>
       )}
+      <MrrSettingsForm initial={mrrSettings} />
     </>
   )
 }
