@@ -5,7 +5,8 @@ import { recomputeContacts } from '../sync/recompute-contacts'
 
 export type ImportedDataChoice = 'keep' | 'anonymise' | 'delete'
 
-const mirrorTables = ['stripe_customers', 'stripe_subscriptions', 'stripe_invoices', 'stripe_charges', 'stripe_prices', 'stripe_products', 'stripe_checkout_sessions', 'stripe_events', 'stripe_request_budgets'] as const
+// The request budget is not here: it belongs to the Stripe account, shared with its other connections.
+const mirrorTables = ['stripe_customers', 'stripe_subscriptions', 'stripe_invoices', 'stripe_charges', 'stripe_prices', 'stripe_products', 'stripe_checkout_sessions', 'stripe_events'] as const
 
 /** Fields whose values identify a person: removed when anonymising. */
 const personalFieldKeys = new Set<string>(fieldCatalog.filter((f) => f.group === 'address' || ['customer.email', 'customer.name', 'customer.phone', 'customer.description'].includes(f.key)).map((f) => f.key))

@@ -8,7 +8,7 @@ import { type MirrorObject, type MirrorRow, type MirrorWrite, readMirror, writeM
 import { computeMrr } from '../mrr'
 import { recomputeContacts } from '../recompute-contacts'
 import { recordRejectedKey } from '../../health/probe-key'
-import { defaultRatePerSecond, ensureRequestBudget, type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
+import { type ConnectionBudget, ensureConnectionBudget, type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
 import { completeSubscriptionItems } from '../../stripe/subscription-items'
 import { normalizeEmail } from '../../email'
 import { customerEvents } from './customer'
@@ -194,14 +194,14 @@ async function mark(db: Db, args: { connectionId: string; eventId: string }, sta
 
 const customerRetrieve = customerEvents.retrieve as NonNullable<typeof customerEvents.retrieve>
 
-/** Sends Stripe requests under the connection's shared budget (created on first use). */
+/** Sends Stripe requests under the account's shared budget (created on first use). */
 function budgetFor(db: Db, args: { connectionId: string; mode: 'live' | 'test' }) {
-  let ready: Promise<void> | undefined
+  let ready: Promise<ConnectionBudget> | undefined
   const stats: RequestStats = { requests: 0, throttled: 0 }
   return async <T>(send: () => Promise<T>): Promise<T> => {
-    ready ??= ensureRequestBudget(db, { connectionId: args.connectionId, mode: args.mode })
-    await ready
-    return requestWithBudget({ db, ratePerSecond: defaultRatePerSecond[args.mode] }, args.connectionId, stats, send)
+    ready ??= ensureConnectionBudget(db, { connectionId: args.connectionId })
+    const budget = await ready
+    return requestWithBudget({ db, ratePerSecond: budget.ratePerSecond }, budget.key, stats, send)
   }
 }
 

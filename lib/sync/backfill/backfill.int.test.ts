@@ -130,6 +130,23 @@ describe('backfill of a generated account', () => {
   })
 })
 
+test('one Stripe account connected in two workspaces: both imports draw on one budget of the account', async () => {
+  const account = sandbox.createAccount({ customers: 200, seed: 15 })
+  const a = await connect(account, account.control.createKey(F2_PERMISSIONS))
+  const b = await connect(account, account.control.createKey(F2_PERMISSIONS))
+  const started = performance.now()
+  const [ra, rb] = await Promise.all([runBackfill(deps(20), { connectionId: a.connectionId, reason: 'initial_import' }), runBackfill(deps(20), { connectionId: b.connectionId, reason: 'initial_import' })])
+  // Both fetch phases ran within this wall time (their contact passes came after).
+  const seconds = Math.min((performance.now() - started) / 1000, Math.max(ra.fetchSeconds, rb.fetchSeconds))
+  expect([ra.state, rb.state]).toEqual(['succeeded', 'succeeded'])
+  const requests = [...(await streamsOf(ra.runId)), ...(await streamsOf(rb.runId))].reduce((n, s) => n + s.requests, 0)
+  // Separate buckets would allow 2 × 20 r/s; one shared bucket allows 20 r/s plus its 1 s burst.
+  expect(requests).toBeGreaterThan(60)
+  expect(requests).toBeLessThanOrEqual(20 * seconds + 20 + 2)
+  expect(await mirrorCounts(a.connectionId)).toEqual(sandboxCounts(account.accountId))
+  expect(await mirrorCounts(b.connectionId)).toEqual(sandboxCounts(account.accountId))
+}, 120_000)
+
 describe('failures', () => {
   test('a 429 storm: the run completes with exact counts and the 429s are counted', async () => {
     const account = sandbox.createAccount({ customers: 120, seed: 8 })

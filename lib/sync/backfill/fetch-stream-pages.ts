@@ -1,6 +1,6 @@
 import { stripeForConnection } from '../../connections/connection-deps'
 import { type BackfillObjectType, backfillObjectTypeSchema, fetchListPage, listOptionsOf, type Page } from '../../stripe/list-pages'
-import { type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
+import { budgetKeyOf, ensureConnectionBudget, type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
 import { type BackfillDeps, nowOf } from './deps'
 import { revokedKeyMessage, streamFailureMessage } from './failure-messages'
 import { refineExpected } from './plan-ranges'
@@ -36,9 +36,12 @@ export async function fetchStreamPages(deps: BackfillDeps, args: { streamId: str
 
   const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: connectionId } })
   if (connection.status === 'paused') return { status: 'paused', pages: 0, isRunEndClaimed: false }
-  const budgetRow = await db.stripeRequestBudget.findUniqueOrThrow({ where: { connectionId } })
+  // The account's bucket, shared with every other stream and workspace of this Stripe account.
+  const key = budgetKeyOf(connection)
+  const budgetRow = await db.stripeRequestBudget.findUnique({ where: { key } })
+  const ratePerSecond = budgetRow?.ratePerSecond ?? (await ensureConnectionBudget(db, { connectionId })).ratePerSecond
   const stripe = stripeForConnection(deps, connection)
-  const budget = { db, ratePerSecond: budgetRow.ratePerSecond }
+  const budget = { db, ratePerSecond }
   await db.syncStream.update({ where: { id: stream.id }, data: { state: 'running', startedAt: stream.startedAt ?? nowOf(deps) } })
 
   const rangeTop = stream.rangeEnd ?? Math.floor(stream.run.startedAt.getTime() / 1000)
@@ -53,7 +56,7 @@ export async function fetchStreamPages(deps: BackfillDeps, args: { streamId: str
     const stats: RequestStats = { requests: 0, throttled: 0 }
     const fetchedAt = nowOf(deps) // before sending: the data is at least this recent
     try {
-      const page = await requestWithBudget(budget, connectionId, stats, () => fetchListPage(stripe, type, { gte: stream.rangeStart, lt: stream.rangeEnd, startingAfter: after }, listOptionsOf(connection)))
+      const page = await requestWithBudget(budget, key, stats, () => fetchListPage(stripe, type, { gte: stream.rangeStart, lt: stream.rangeEnd, startingAfter: after }, listOptionsOf(connection)))
       stats.requests += page.calls - 1
       return { page, fetchedAt, stats }
     } catch (error) {

@@ -3,7 +3,7 @@ import { stripeForConnection } from '../../connections/connection-deps'
 import type { Db } from '../../db'
 import { AppError } from '../../errors'
 import { type BackfillObjectType, backfillObjectTypes, fetchListPage, type ListOptions, listOptionsOf, type Page } from '../../stripe/list-pages'
-import { ensureRequestBudget, type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
+import { ensureConnectionBudget, type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
 import { type BackfillDeps, nowOf } from './deps'
 import { revokedKeyMessage, streamFailureMessage } from './failure-messages'
 import { planRanges } from './plan-ranges'
@@ -29,7 +29,7 @@ export async function startBackfillRun(deps: BackfillDeps, args: { connectionId:
   if (!connection) throw new AppError('not_found', 'This Stripe connection no longer exists.')
   if (connection.status === 'draft') throw new AppError('conflict', 'Finish connecting this Stripe account before importing.')
   if (connection.status === 'paused') throw new AppError('conflict', 'Syncing is paused. Resume it to import; an unfinished import continues from where it stopped.')
-  await ensureRequestBudget(db, { connectionId: connection.id, mode: connection.mode, ...(deps.ratePerSecond !== undefined && { ratePerSecond: deps.ratePerSecond }) })
+  await ensureConnectionBudget(db, { connectionId: connection.id, ...(deps.ratePerSecond !== undefined && { ratePerSecond: deps.ratePerSecond }) })
 
   return db.$transaction(async (tx) => {
     // Serialises starts per connection: two clicks on "Re-sync now" start one run.
@@ -72,14 +72,15 @@ export async function planBackfillRun(deps: BackfillDeps, args: { runId: string 
   const missing = backfillObjectTypes.filter((t) => !planned.has(t))
   if (missing.length > 0) {
     const stripe = stripeForConnection(deps, connection)
-    const budget = { db, ratePerSecond: await budgetRate(db, connection.id) }
+    const { key, ratePerSecond } = await ensureConnectionBudget(db, { connectionId: connection.id, ...(deps.ratePerSecond !== undefined && { ratePerSecond: deps.ratePerSecond }) })
+    const budget = { db, ratePerSecond, key }
     try {
       // The lower-bound probes (sequential by nature) run beside the other types' first pages.
       // They and the customers' first page count as the customers stream's requests.
       const probeStats: RequestStats = { requests: 0, throttled: 0 }
       const others = missing.filter((t) => t !== 'customers')
       const probing: Promise<LowerBound> = missing.includes('customers')
-        ? findLowerBound(stripe, (fn) => requestWithBudget(budget, connection.id, probeStats, fn), nowOf(deps), probeStats, listOptionsOf(connection))
+        ? findLowerBound(stripe, (fn) => requestWithBudget(budget, budget.key, probeStats, fn), nowOf(deps), probeStats, listOptionsOf(connection))
         : Promise.resolve({ lowerBound: EARLIEST_CREATED })
       const [probe, firstPages] = await Promise.all([probing, Promise.all(others.map((type) => prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type, options: listOptionsOf(connection) })))])
       for (const [i, type] of others.entries()) {
@@ -100,11 +101,6 @@ export async function planBackfillRun(deps: BackfillDeps, args: { runId: string 
   }
   const streams = await db.syncStream.findMany({ where: { runId: run.id, state: { in: ['pending', 'running'] } }, select: { id: true }, orderBy: [{ objectType: 'asc' }, { rangeStart: 'desc' }] })
   return { streamIds: streams.map((s) => s.id), isStopped: false }
-}
-
-async function budgetRate(db: Db, connectionId: string): Promise<number> {
-  const row = await db.stripeRequestBudget.findUniqueOrThrow({ where: { connectionId } })
-  return row.ratePerSecond
 }
 
 /**
@@ -142,11 +138,11 @@ async function findLowerBound(stripe: Stripe, send: <T>(fn: () => Promise<T>) =>
 type FirstPage = { page: Page; fetchedAt: Date; stats: RequestStats } | { error: StripeRequestError; fetchedAt: Date; stats: RequestStats }
 
 /** The first page of a type; a refusal other than a revoked key is kept to fail that type's stream. */
-async function prefetchFirstPage(deps: BackfillDeps, a: { connectionId: string; budget: { db: Db; ratePerSecond: number }; stripe: Stripe; type: BackfillObjectType; options: ListOptions }): Promise<FirstPage> {
+async function prefetchFirstPage(deps: BackfillDeps, a: { connectionId: string; budget: { db: Db; ratePerSecond: number; key: string }; stripe: Stripe; type: BackfillObjectType; options: ListOptions }): Promise<FirstPage> {
   const stats: RequestStats = { requests: 0, throttled: 0 }
   const fetchedAt = nowOf(deps)
   try {
-    const page = await requestWithBudget(a.budget, a.connectionId, stats, () => fetchListPage(a.stripe, a.type, { limit: 100 }, a.options))
+    const page = await requestWithBudget(a.budget, a.budget.key, stats, () => fetchListPage(a.stripe, a.type, { limit: 100 }, a.options))
     stats.requests += page.calls - 1
     return { page, fetchedAt, stats }
   } catch (error) {
