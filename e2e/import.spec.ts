@@ -18,12 +18,21 @@ test('import all from the sandbox: progress reaches done, the list counts every 
   await signUp(page, newPerson('Importer'))
   const connection = await connectSandboxAccount(page)
 
-  // Progress: the connection page (built beside this spec) when it exists; the API either way.
+  // Progress on the connection page, refreshing without a reload: every object type's bar
+  // reaches 100% and says done, with its count; the run says done.
   const connectionPage = await page.goto(`/settings/stripe/${connection.id}`)
-  if (connectionPage?.status() === 200) {
-    await expect(page.getByText(/Import (done|finished|complete)/i).first()).toBeVisible({ timeout: 240_000 })
-    await page.screenshot({ path: 'test-results/screens/import-done.png', fullPage: true })
+  expect(connectionPage?.status()).toBe(200)
+  await expect(page.getByTestId('run-title')).toHaveText(/Import done/, { timeout: 240_000 })
+  const bars = page.getByRole('progressbar')
+  await expect(bars).toHaveCount(7)
+  for (const bar of await bars.all()) await expect(bar).toHaveAttribute('aria-valuenow', '100')
+  for (const type of ['customers', 'subscriptions', 'invoices', 'charges', 'prices', 'products', 'checkout_sessions']) {
+    const row = page.getByTestId(`sync-type-${type}`)
+    await expect(row).toHaveAttribute('data-state', 'succeeded')
+    await expect(row.getByTestId('sync-type-count')).toHaveText(/^[\d,]+ \/ [\d,]+$/)
   }
+  await expect(page.getByTestId('sync-type-customers').getByTestId('sync-type-count')).toHaveText('250 / 250')
+  await page.screenshot({ path: 'test-results/screens/import-done.png', fullPage: true })
   await waitForImport(page, connection.id)
 
   // What the sandbox's Stripe API says, read with a key of our own.

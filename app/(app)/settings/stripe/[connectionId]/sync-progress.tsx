@@ -1,8 +1,9 @@
 'use client'
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
 import { Alert, Badge, Button, Card, Stat } from '@/components/ui'
-import { apiFetch } from '@/lib/api-client'
+import { ApiError, apiFetch } from '@/lib/api-client'
 import type { SyncProgress, TypeProgress } from '@/lib/sync/backfill/get-sync-progress'
 
 const syncKey = (connectionId: string) => ['stripe-connection-sync', connectionId] as const
@@ -15,6 +16,15 @@ function duration(seconds: number) {
   const m = Math.floor(seconds / 60)
   if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`
   return `${Math.floor(m / 60)} h ${m % 60} min`
+}
+
+// Created ranges are Stripe `created` bounds: shown as UTC dates, the same on server and browser.
+const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' })
+function rangeText(r: { from: string | null; to: string | null }) {
+  if (!r.from && !r.to) return 'all time'
+  if (!r.from) return `before ${day.format(new Date(r.to as string))}`
+  if (!r.to) return `since ${day.format(new Date(r.from))}`
+  return `${day.format(new Date(r.from))} – ${day.format(new Date(r.to))}`
 }
 
 const stateTone = { pending: 'neutral', running: 'brand', succeeded: 'green', failed: 'red', canceled: 'neutral' } as const
@@ -43,8 +53,19 @@ export function SyncProgressPanel({ connectionId, initial }: { connectionId: str
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat label="Contacts in sync" value={fmt(data.contactsInSync)} hint="Contacts linked to a customer of this Stripe account." testId="contacts-in-sync" />
         <Stat label="Objects imported" value={run ? fmt(run.written) : '—'} hint={run ? `${fmt(run.requests)} Stripe requests · ${fmt(run.throttled)} rate-limited (429)` : 'No import yet.'} />
-        <Stat label="Request budget" value={data.ratePerSecond ? `${data.ratePerSecond} req/s` : '—'} hint="Shared by every import stream; half of Stripe's limit by default." />
+        <Stat
+          label="Request budget"
+          value={`${fmt(data.requestBudget.ratePerSecond)} req/s`}
+          hint={
+            data.requestBudget.sharedWith > 0
+              ? `Shared with ${data.requestBudget.sharedWith} other connection${data.requestBudget.sharedWith === 1 ? '' : 's'} of this Stripe account; the lowest rate applies.`
+              : "Shared by every import stream; half of Stripe's limit by default."
+          }
+          testId="request-budget"
+        />
       </div>
+
+      <RequestRateControl connectionId={connectionId} budget={data.requestBudget} />
 
       <Card className="p-5">
         <div className="flex flex-wrap items-start justify-between gap-4">
@@ -84,7 +105,7 @@ export function SyncProgressPanel({ connectionId, initial }: { connectionId: str
               <tr className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-500">
                 <th className="py-2 pr-3 font-medium">Object</th>
                 <th className="w-2/5 py-2 pr-3 font-medium">Progress</th>
-                <th className="py-2 pr-3 text-right font-medium">Fetched</th>
+                <th className="py-2 pr-3 text-right font-medium">Rate</th>
                 <th className="py-2 pr-3 text-right font-medium">Written</th>
                 <th className="py-2 pr-3 text-right font-medium">Failed</th>
                 <th className="py-2 pr-3 text-right font-medium">Requests</th>
@@ -124,12 +145,19 @@ export function SyncProgressPanel({ connectionId, initial }: { connectionId: str
 function TypeRow({ t }: { t: TypeProgress }) {
   const percent = Math.round(t.fraction * 100)
   const barTone = t.state === 'failed' ? 'bg-red-500' : t.state === 'succeeded' ? 'bg-emerald-500' : 'bg-brand-600'
+  // "count / total" only when a total is known: exact once done, an estimate (~) before.
+  const count = t.state === 'succeeded' || t.state === 'failed' ? `${fmt(t.fetched)} / ${fmt(t.fetched)}` : t.expected ? `${fmt(t.fetched)} / ~${fmt(t.expected)}` : `${fmt(t.fetched)} fetched`
+  const took = t.startedAt && t.finishedAt ? (new Date(t.finishedAt).getTime() - new Date(t.startedAt).getTime()) / 1000 : null
+  const shown = t.currentRanges.slice(0, 2)
   return (
-    <tr className="border-b border-slate-100 align-top" data-testid={`sync-type-${t.type}`}>
+    <tr className="border-b border-slate-100 align-top" data-testid={`sync-type-${t.type}`} data-state={t.state}>
       <td className="py-2.5 pr-3">
         <div className="font-medium text-slate-800">{t.label}</div>
+        <div className="mt-1">
+          <Badge tone={stateTone[t.state]}>{stateLabel[t.state]}</Badge>
+        </div>
         {t.errors.map((e) => (
-          <p key={e} className="mt-1 max-w-xs text-xs text-red-700">
+          <p key={e} className="mt-1 max-w-xs text-xs text-red-700" data-testid="sync-type-error">
             {e}
           </p>
         ))}
@@ -139,17 +167,94 @@ function TypeRow({ t }: { t: TypeProgress }) {
           <div className="h-2 flex-1 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label={`${t.label} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
             <div className={`h-full rounded-full transition-all duration-500 ${barTone}`} style={{ width: `${percent}%` }} />
           </div>
-          <span className="w-20 text-right text-xs tabular-nums text-slate-600">{t.state === 'succeeded' ? 'done' : t.state === 'failed' ? 'failed' : t.expected ? `${percent}% of ~${fmt(t.expected)}` : 'waiting'}</span>
+          <span className="w-12 text-right text-xs tabular-nums text-slate-600">{t.state === 'pending' && !t.expected ? '—' : `${percent}%`}</span>
         </div>
-        <p className="mt-1 text-xs text-slate-500">
+        <p className="mt-1 text-xs tabular-nums text-slate-600" data-testid="sync-type-count">
+          {count}
+        </p>
+        <p className="mt-0.5 text-xs text-slate-500">
+          {shown.length > 0 ? (
+            <span data-testid="sync-type-range">
+              Now: created {shown.map(rangeText).join('; ')}
+              {t.currentRanges.length > shown.length ? ` (+${t.currentRanges.length - shown.length} more)` : ''} ·{' '}
+            </span>
+          ) : null}
           {t.ranges.done}/{t.ranges.total} ranges
+          {took !== null ? ` · took ${duration(took)}` : ''}
         </p>
       </td>
-      <td className="py-2.5 pr-3 text-right tabular-nums">{fmt(t.fetched)}</td>
+      <td className="py-2.5 pr-3 text-right tabular-nums">
+        {t.objectsPerSecond !== null ? `${fmt(t.objectsPerSecond)}/s` : '—'}
+        {t.etaSeconds !== null ? <div className="text-xs text-slate-500">~{duration(t.etaSeconds)} left</div> : null}
+      </td>
       <td className="py-2.5 pr-3 text-right tabular-nums">{fmt(t.written)}</td>
       <td className={`py-2.5 pr-3 text-right tabular-nums ${t.failed ? 'text-red-700' : ''}`}>{fmt(t.failed)}</td>
       <td className="py-2.5 pr-3 text-right tabular-nums">{fmt(t.requests)}</td>
       <td className="py-2.5 text-right tabular-nums">{fmt(t.throttled)}</td>
     </tr>
+  )
+}
+
+/** The rate an admin allows this connection (the account's bucket runs at the lowest one). */
+function RequestRateControl({ connectionId, budget }: { connectionId: string; budget: SyncProgress['requestBudget'] }) {
+  const queryClient = useQueryClient()
+  const [value, setValue] = useState(String(budget.configured ?? budget.default))
+  const save = useMutation({
+    mutationFn: (ratePerSecond: number | null) => apiFetch<{ ratePerSecond: number }>(`/api/stripe/connections/${connectionId}/request-rate`, { method: 'PUT', json: { ratePerSecond } }),
+    onSuccess: (_, ratePerSecond) => {
+      if (ratePerSecond === null) setValue(String(budget.default))
+      return queryClient.invalidateQueries({ queryKey: syncKey(connectionId) })
+    },
+  })
+  const fieldError = save.error instanceof ApiError ? save.error.fields.ratePerSecond : undefined
+  return (
+    <Card className="p-5">
+      <form
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault()
+          save.mutate(value.trim() === '' ? null : Number(value))
+        }}
+      >
+        <div>
+          <label htmlFor="request-rate" className="block text-sm font-medium text-slate-800">
+            Stripe requests per second
+          </label>
+          <input
+            id="request-rate"
+            name="ratePerSecond"
+            type="number"
+            min={1}
+            max={budget.max}
+            step="any"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-invalid={fieldError ? true : undefined}
+            aria-describedby="request-rate-hint"
+            className="mt-1.5 block w-32 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/20"
+          />
+        </div>
+        <Button type="submit" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : 'Save rate'}
+        </Button>
+        {budget.configured !== null ? (
+          <Button type="button" variant="secondary" disabled={save.isPending} onClick={() => save.mutate(null)}>
+            Use the default ({budget.default}/s)
+          </Button>
+        ) : null}
+      </form>
+      <p id="request-rate-hint" className="mt-2 text-xs text-slate-500">
+        Stripe allows {budget.max} requests per second for this account in this mode, shared with your own use of its API. The default, {budget.default}/s, leaves half for you.
+      </p>
+      {save.error ? (
+        <div className="mt-3">
+          <Alert>{fieldError ?? save.error.message}</Alert>
+        </div>
+      ) : save.isSuccess ? (
+        <div className="mt-3">
+          <Alert tone="green">Saved. The import uses the new rate from its next request.</Alert>
+        </div>
+      ) : null}
+    </Card>
   )
 }
