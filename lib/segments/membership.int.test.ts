@@ -7,6 +7,7 @@ import { forgetAttributeCatalog, loadAttributeCatalog } from './catalog-service'
 import { evaluateContacts, recomputeSegment, sweepTimeEdges } from './membership'
 import { diffRule, listMembers, membersCsvStream, previewRule } from './preview'
 import { RULE_VERSION, type Rule } from './rule-schema'
+import { builtinDefinition } from './builtins'
 import { ensureBuiltinSegments, getSegment } from './segments-service'
 import { createTestWorkspace, days, insertContacts, memberNames } from './test-support'
 
@@ -40,70 +41,76 @@ describe('membership (F19)', () => {
     expect((await db.segment.findUniqueOrThrow({ where: { id: customers.id } })).memberCount).toBe(0)
   })
 
-  test('contact/updated: a trial that becomes past due moves from "Current trials" to "Past due", with exit and entry recorded and emitted', async () => {
+  test('the sweep moves a customer into "Slipping customers" exactly when 15 days without activity pass, reading only that contact', async () => {
     const ws = await createTestWorkspace(db)
-    const ids = await insertContacts(db, ws.id, [{ name: 'Tess Trial', status: 'trialing', lastActivityAt: t0 }])
-    const id = ids.get('Tess Trial') as string
-    await ensureBuiltinSegments({ db, workspaceId: ws.id })
-    for (const s of await db.segment.findMany({ where: { workspaceId: ws.id } })) await recomputeSegment({ db, segmentId: s.id, now: new Date(), cause: 'test:setup' })
-    const trials = await builtin(ws.id, 'current_trials')
-    const pastDue = await builtin(ws.id, 'past_due')
-    expect(await memberNames(db, trials.id)).toEqual(['Tess Trial'])
-    expect(await memberNames(db, pastDue.id)).toEqual([])
-
-    // What the sync does when Stripe says the trial ended unpaid.
-    await db.contact.update({ where: { id }, data: { subscriptionStatus: 'past_due', lastFailedPaymentAt: new Date() } })
-    const engine = new InngestTestEngine({ function: reevaluateSegmentMemberships, events: [{ name: 'contact/updated', data: { workspaceId: ws.id, contactIds: [id], cause: 'stripe:evt_trial_past_due' } }] })
-    const { result, ctx } = await engine.execute()
-
-    expect(await memberNames(db, trials.id)).toEqual([])
-    expect(await memberNames(db, pastDue.id)).toEqual(['Tess Trial'])
-    const changes = await changesOf(id)
-    expect(changes).toContain('exited Current trials (stripe:evt_trial_past_due)')
-    expect(changes).toContain('entered Past due (stripe:evt_trial_past_due)')
-    // Exactly what the status change moves (Tess was active at t0, long ago: slipping both before and after).
-    expect(changes.filter((c) => c.endsWith('(stripe:evt_trial_past_due)')).sort()).toEqual(
-      ['entered Customers (stripe:evt_trial_past_due)', 'entered Past due (stripe:evt_trial_past_due)', 'entered Slipping customers (stripe:evt_trial_past_due)', 'exited Current trials (stripe:evt_trial_past_due)', 'exited Slipping trials (stripe:evt_trial_past_due)'].sort(),
-    )
-    expect((await db.segment.findUniqueOrThrow({ where: { id: pastDue.id } })).memberCount).toBe(1)
-    expect((await db.segment.findUniqueOrThrow({ where: { id: trials.id } })).memberCount).toBe(0)
-    expect(result).toMatchObject({ changes: 5 })
-    // The entered/exited events went out through step.sendEvent.
-    const sent = (ctx.step.sendEvent as unknown as { mock: { calls: [string, { name: string; data: { segmentId: string } }[]][] } }).mock.calls.flatMap((c) => c[1])
-    expect(sent.filter((e) => e.name === 'segment/contact.entered' && e.data.segmentId === pastDue.id)).toHaveLength(1)
-    expect(sent.filter((e) => e.name === 'segment/contact.exited' && e.data.segmentId === trials.id)).toHaveLength(1)
-
-    // Evaluating again changes nothing (idempotent).
-    const again = await evaluateContacts({ db, workspaceId: ws.id, contactIds: [id], now: new Date(), cause: 'again' })
-    expect(again.changes).toEqual([])
-  })
-
-  test('the sweep moves a customer into "Slipping customers" exactly when 15 days without activity pass', async () => {
-    const ws = await createTestWorkspace(db)
+    // 40 customers: one whose 15 days pass in this test, the rest not due — active later, or
+    // slipping long ago (already members). The sweep must read only the one at the edge.
     const ids = await insertContacts(db, ws.id, [
       { name: 'Sam Steady', status: 'active', lastActivityAt: t0 },
-      { name: 'Fay Fresh', status: 'active', lastActivityAt: new Date(t0.getTime() + days(5)) },
+      ...Array.from({ length: 30 }, (_, i) => ({ name: `Fresh ${i}`, status: 'active', lastActivityAt: new Date(t0.getTime() + days(2 + (i % 10))) })),
+      ...Array.from({ length: 9 }, (_, i) => ({ name: `Gone ${i}`, status: 'active', lastActivityAt: new Date(t0.getTime() - days(30 + i)) })),
     ])
-    await ensureBuiltinSegments({ db, workspaceId: ws.id })
-    const slipping = await builtin(ws.id, 'slipping_customers')
+    const def = builtinDefinition('slipping_customers')
+    const slipping = await db.segment.create({ data: { workspaceId: ws.id, name: 'Slipping customers', builtinKey: 'slipping_customers', rule: def?.rule as object } })
     await recomputeSegment({ db, segmentId: slipping.id, now: new Date(t0.getTime() + days(1)), cause: 'test:setup' })
-    expect(await memberNames(db, slipping.id)).toEqual([])
+    const gone = Array.from({ length: 9 }, (_, i) => `Gone ${i}`).sort()
+    expect(await memberNames(db, slipping.id)).toEqual(gone)
 
     const justBefore = new Date(t0.getTime() + days(15) - 1)
     const before = await sweepTimeEdges({ db, now: justBefore, workspaceId: ws.id })
-    expect(before.changes).toEqual([])
-    expect(await memberNames(db, slipping.id)).toEqual([])
+    expect(before).toMatchObject({ segments: 1, candidates: 0, changes: [] })
 
     const justAfter = new Date(t0.getTime() + days(15) + 1)
     const after = await sweepTimeEdges({ db, now: justAfter, workspaceId: ws.id })
-    expect(after.changes.filter((c) => c.segmentId === slipping.id)).toEqual([
-      expect.objectContaining({ contactId: ids.get('Sam Steady'), kind: 'entered', cause: 'time', at: justAfter.toISOString() }),
-    ])
-    expect(await memberNames(db, slipping.id)).toEqual(['Sam Steady'])
-    // Only contacts at the edge were read: Fay's value is 5 days later and not in the window.
-    expect(after.candidates).toBeLessThanOrEqual(2)
+    expect(after.candidates).toBe(1)
+    expect(after.changes).toEqual([expect.objectContaining({ segmentId: slipping.id, contactId: ids.get('Sam Steady'), kind: 'entered', cause: 'time', at: justAfter.toISOString() })])
+    expect(await memberNames(db, slipping.id)).toEqual([...gone, 'Sam Steady'].sort())
     // Another tick over the same instant finds nothing more.
-    expect((await sweepTimeEdges({ db, now: justAfter, workspaceId: ws.id })).changes).toEqual([])
+    expect(await sweepTimeEdges({ db, now: justAfter, workspaceId: ws.id })).toMatchObject({ segments: 0, candidates: 0, changes: [] })
+  })
+
+  test('contact/updated with what changed re-evaluates only the segments that read it (and every segment for a contact new to segments)', async () => {
+    const ws = await createTestWorkspace(db)
+    // Otto gives the workspace its custom attribute "plan" (the catalog finds keys on contacts).
+    const ids = await insertContacts(db, ws.id, [{ name: 'Rita Reader', status: 'active', lastActivityAt: t0 }, { name: 'Otto Other', customAttributes: { plan: 'free' } }])
+    const id = ids.get('Rita Reader') as string
+    const and = (...conditions: Rule['root']['conditions']): Rule => ({ version: RULE_VERSION, root: { kind: 'group', combinator: 'and', conditions } })
+    const pro = await db.segment.create({ data: { workspaceId: ws.id, name: 'Pro plan', rule: and({ kind: 'attribute', attribute: 'plan', type: 'string', operator: 'equals', value: 'pro' }) } })
+    const exporters = await db.segment.create({ data: { workspaceId: ws.id, name: 'Exporters', rule: and({ kind: 'event', source: 'activity', name: 'Exported report', operator: 'did', count: 1, days: 7 }) } })
+    const pastDue = await db.segment.create({ data: { workspaceId: ws.id, name: 'Past due', rule: and({ kind: 'subscription_status', operator: 'any_in', statuses: ['past_due'] }) } })
+    const run = async (changed: Record<string, unknown> | undefined, cause: string) => {
+      forgetAttributeCatalog(ws.id)
+      const engine = new InngestTestEngine({ function: reevaluateSegmentMemberships, events: [{ name: 'contact/updated', data: { workspaceId: ws.id, contactIds: [id], cause, ...(changed && { changed }) } }] })
+      return (await engine.execute()).result as { evaluatedSegments: string[] }
+    }
+
+    const all = [pro.id, exporters.id, pastDue.id].sort()
+    // New to segments (no membership, no history): every segment, whatever changed.
+    expect((await run({ activity: ['Signed in'] }, 'api:track')).evaluatedSegments.sort()).toEqual(all)
+    expect(await changesOf(id)).toEqual([])
+    await db.contact.update({ where: { id }, data: { subscriptionStatus: 'past_due', subscriptionStatuses: ['past_due'] } })
+    expect((await run({ stripe: true, billing: ['invoice.payment_failed'] }, 'stripe:evt_1')).evaluatedSegments.sort()).toEqual(all)
+    expect(await changesOf(id)).toEqual(['entered Past due (stripe:evt_1)'])
+
+    // From now on Rita has history. She gets a custom plan and an activity event; an activity
+    // change evaluates only "Exporters" — "Pro plan" would match now, but is not read.
+    await db.contact.update({ where: { id }, data: { customAttributes: { plan: 'pro' } } })
+    await db.activityEvent.create({ data: { workspaceId: ws.id, contactId: id, name: 'Exported report', occurredAt: new Date(), messageId: `m-${id}` } })
+    expect((await run({ attributes: ['last_activity_at'], activity: ['Exported report'] }, 'api:track')).evaluatedSegments).toEqual([exporters.id])
+    expect(await memberNames(db, exporters.id)).toEqual(['Rita Reader'])
+    expect(await memberNames(db, pro.id)).toEqual([])
+
+    // The custom attribute changes: "Pro plan" is evaluated, and only it.
+    expect((await run({ attributes: ['email', 'name', 'external_id', 'plan'] }, 'api:identify')).evaluatedSegments).toEqual([pro.id])
+    expect(await memberNames(db, pro.id)).toEqual(['Rita Reader'])
+
+    // Stripe says active again: an unrelated change leaves "Past due" untouched; a Stripe change moves her out.
+    await db.contact.update({ where: { id }, data: { subscriptionStatus: 'active', subscriptionStatuses: ['active'] } })
+    expect((await run({ activity: ['Signed in'] }, 'api:track')).evaluatedSegments).toEqual([])
+    expect(await memberNames(db, pastDue.id)).toEqual(['Rita Reader'])
+    expect((await run({ stripe: true }, 'stripe:evt_2')).evaluatedSegments).toEqual([pastDue.id])
+    expect(await memberNames(db, pastDue.id)).toEqual([])
+    expect((await run(undefined, 'backfill')).evaluatedSegments.sort()).toEqual([pro.id, exporters.id, pastDue.id].sort())
   })
 
   test('a rule naming a deleted attribute gives a clear error, and its members are left as they were', async () => {
