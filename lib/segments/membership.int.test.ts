@@ -8,14 +8,11 @@ import { evaluateContacts, recomputeSegment, sweepTimeEdges } from './membership
 import { diffRule, listMembers, membersCsvStream, previewRule } from './preview'
 import { RULE_VERSION, type Rule } from './rule-schema'
 import { builtinDefinition } from './builtins'
-import { ensureBuiltinSegments, getSegment } from './segments-service'
+import { getSegment } from './segments-service'
 import { createTestWorkspace, days, insertContacts, memberNames } from './test-support'
 
 const t0 = new Date('2026-04-01T09:00:00.000Z')
 
-async function builtin(workspaceId: string, key: string) {
-  return db.segment.findFirstOrThrow({ where: { workspaceId, builtinKey: key } })
-}
 async function changesOf(contactId: string) {
   const rows = await db.segmentMembershipChange.findMany({ where: { contactId }, orderBy: [{ at: 'asc' }, { kind: 'asc' }] })
   const names = new Map((await db.segment.findMany({ where: { id: { in: rows.map((r) => r.segmentId) } } })).map((s) => [s.id, s.name]))

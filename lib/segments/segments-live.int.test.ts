@@ -95,7 +95,8 @@ describe('segments on the live path (F18, F19)', () => {
     // The cause is the Stripe event that carried the change, as stored from the webhook.
     expect(entered?.cause).toMatch(/^stripe:evt_/)
     expect(exited?.cause).toBe(entered?.cause)
-    const event = await db.stripeEvent.findFirstOrThrow({ where: { connectionId: connection.id, id: (entered?.cause as string).slice('stripe:'.length) } })
+    const eventId = String(entered?.cause).slice('stripe:'.length)
+    const event = await db.stripeEvent.findFirstOrThrow({ where: { connectionId: connection.id, id: eventId } })
     expect(event.type).toMatch(/^customer\.subscription\.|^invoice\./)
     const members = async (key: string) => (await db.segmentMembership.findMany({ where: { segment: { workspaceId, builtinKey: key } }, select: { contactId: true } })).map((m) => m.contactId)
     expect(await members('past_due')).toContain(link.contactId)
