@@ -1,5 +1,6 @@
 import type Stripe from 'stripe'
 import type { Db } from '../../db'
+import { couponRefOf, discountSlots, expandDiscountCoupons, withCoupon } from '../../stripe/discount-coupons'
 import { canReadCoupons } from '../../stripe/permissions'
 import type { MirrorObject } from '../mirror-write'
 
@@ -22,41 +23,11 @@ type Json = Record<string, unknown>
 type Discount = Json & { id?: unknown; source?: { coupon?: unknown } | null; coupon?: unknown }
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
-const couponRef = (d: Discount): unknown => (isObject(d.source) && 'coupon' in d.source ? d.source.coupon : d.coupon)
 
-/** Retrieve expansions matching the list expansions of the backfill (without the `data.` prefix). */
+/** The backfill's list expansions without the `data.` prefix (lib/stripe/list-pages.ts). */
 export const retrieveExpansions: Record<DiscountOwner, string[]> = {
-  subscription: ['discounts.source.coupon', 'items.data.discounts.source.coupon'],
+  subscription: ['discounts.source.coupon', 'items.data.discounts'],
   customer: ['discount.source.coupon'],
-}
-
-/** Every discount entry of a subscription (its own, its items', the legacy single one) or customer. */
-function discountSlots(object: Json): { get: () => unknown; set: (v: unknown) => void }[] {
-  const slots: { get: () => unknown; set: (v: unknown) => void }[] = []
-  const listSlots = (owner: Json) => {
-    const list = owner.discounts
-    if (!Array.isArray(list)) return
-    for (let i = 0; i < list.length; i++) {
-      slots.push({
-        get: () => list[i],
-        set: (v) => {
-          list[i] = v
-        },
-      })
-    }
-  }
-  listSlots(object)
-  const items = isObject(object.items) && Array.isArray(object.items.data) ? (object.items.data as unknown[]) : []
-  for (const item of items) if (isObject(item)) listSlots(item)
-  if ('discount' in object) {
-    slots.push({
-      get: () => object.discount,
-      set: (v) => {
-        object.discount = v
-      },
-    })
-  }
-  return slots
 }
 
 /** Expanded discounts and coupons found in some objects, by id. */
@@ -68,7 +39,7 @@ export function knownDiscounts(objects: readonly unknown[]): { discounts: Map<st
     for (const slot of discountSlots(o)) {
       const d = slot.get()
       if (!isObject(d)) continue
-      const coupon = couponRef(d)
+      const coupon = couponRefOf(d)
       if (isObject(coupon) && typeof coupon.id === 'string') coupons.set(coupon.id, coupon)
       // Prefer a copy whose coupon is expanded.
       if (typeof d.id === 'string' && (!discounts.has(d.id) || isObject(coupon))) discounts.set(d.id, d)
@@ -93,10 +64,10 @@ export function fillDiscounts(object: MirrorObject, known: ReturnType<typeof kno
       continue
     }
     if (!isObject(d)) continue
-    const ref = couponRef(d)
+    const ref = couponRefOf(d)
     if (typeof ref === 'string') {
       const coupon = known.coupons.get(ref)
-      if (coupon) d = isObject(d.source) && 'coupon' in d.source ? { ...d, source: { ...d.source, coupon } } : { ...d, coupon }
+      if (coupon) d = withCoupon(d, coupon)
       else unresolved++
     }
     slot.set(d)
@@ -115,7 +86,9 @@ export async function expandEventDiscounts(deps: ExpandDeps, args: { type: Disco
   let fetched: unknown
   try {
     const expand = retrieveExpansions[args.type]
-    fetched = args.type === 'subscription' ? await deps.stripe().subscriptions.retrieve(args.object.id, { expand }) : await deps.stripe().customers.retrieve(args.object.id, { expand })
+    const stripe = deps.stripe()
+    fetched = args.type === 'subscription' ? await stripe.subscriptions.retrieve(args.object.id, { expand }) : await stripe.customers.retrieve(args.object.id, { expand })
+    await expandDiscountCoupons(stripe, [fetched])
   } catch (error) {
     // The permission was withdrawn since the key was checked (403), or the object is gone (404):
     // the event still applies, its discounts stay ids and MRR says they were not counted.
