@@ -122,7 +122,7 @@ async function recomputeChunk(db: Db, args: { connectionId: string; customerIds:
   await db.$executeRawUnsafe(
     `update contacts c set
        email = coalesce(case when exists (select 1 from contacts o where o.workspace_id = c.workspace_id and o.email = x.email and o.id <> c.id) then c.email else x.email end, c.email),
-       name = case when x.is_stripe_linked then x.name else c.name end, external_id = coalesce(x.external_id, c.external_id), is_stripe_linked = x.is_stripe_linked,
+       name = case when x.is_stripe_linked then x.name else c.name end, external_id = coalesce(case when exists (select 1 from contacts o where o.workspace_id = c.workspace_id and o.external_id = x.external_id and o.id <> c.id) then c.external_id else x.external_id end, c.external_id), is_stripe_linked = x.is_stripe_linked,
        subscription_status = x.subscription_status, subscription_count = x.subscription_count, active_subscription_count = x.active_subscription_count,
        trial_start = x.trial_start, trial_end = x.trial_end, current_period_end = x.current_period_end, cancel_at_period_end = x.cancel_at_period_end,
        mrr = x.mrr, currency = x.currency, total_spend = x.total_spend, stripe_created_at = x.stripe_created_at,
