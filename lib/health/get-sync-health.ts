@@ -53,6 +53,12 @@ async function readMirrorCounts(db: Db, connectionId: string) {
   return mirrorTables.map(([label]) => ({ label, count: counts.get(label) ?? 0 }))
 }
 
+/** Contacts linked to at least one customer of the connection: customers sharing an email share a contact, so this counts contacts, not links. */
+async function readContactsInSync(db: Db, connectionId: string): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>('select count(distinct contact_id) as n from contact_stripe_links where connection_id = $1', connectionId)
+  return Number(row?.n ?? 0)
+}
+
 /** Failed event processing grouped by cause: what a person reads, and what Retry acts on. */
 async function readEventErrors(db: Db, connectionId: string) {
   const rows = await db.$queryRawUnsafe<{ error: string | null; type: string; count: bigint; first_seen: Date; last_seen: Date; event_id: string; object_id: string | null }[]>(
@@ -68,6 +74,8 @@ async function readEventErrors(db: Db, connectionId: string) {
   )
   return rows.map((r) => ({
     cause: r.error ?? 'Processing failed without a message.',
+    /** The stored error as is (null when none was recorded): what Retry filters by, not the words above. */
+    error: r.error,
     eventType: r.type,
     eventId: r.event_id,
     objectId: r.object_id,
@@ -88,7 +96,7 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
     readHealthFacts(db, { connection, now }),
     readEventChart(db, connectionId, now),
     readMirrorCounts(db, connectionId),
-    db.contactStripeLink.count({ where: { connectionId } }),
+    readContactsInSync(db, connectionId),
     readEventErrors(db, connectionId),
     db.syncRun.findMany({ where: { connectionId, kind: 'gap_repair' }, orderBy: { startedAt: 'desc' }, take: 8, include: { streams: true } }),
     db.stripeEvent.aggregate({ where: { connectionId, receivedAt: { gt: new Date(now.getTime() - 24 * HOUR_MS) }, attempts: { gt: 1 } }, _sum: { attempts: true }, _count: true }),

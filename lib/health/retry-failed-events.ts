@@ -12,7 +12,8 @@ const MAX_RETRY = 10_000
 
 export const retryFailedEventsSchema = z.object({
   eventType: z.string().trim().min(1).max(200).optional(),
-  cause: z.string().max(2000).optional(),
+  /** The stored error of the group as the health view returns it (`errors[].error`); null = failed without a message. */
+  cause: z.string().max(2000).nullable().optional(),
 })
 export type RetryFailedEvents = z.infer<typeof retryFailedEventsSchema>
 

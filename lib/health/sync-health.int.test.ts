@@ -27,7 +27,7 @@ import { getSyncHealth } from './get-sync-health'
 import { pauseSyncing, resumeSyncing } from './pause-syncing'
 import { probeConnectionKey } from './probe-key'
 import { redispatchStoredEvents } from './redispatch-events'
-import { retryFailedEvents } from './retry-failed-events'
+import { retryFailedEvents, retryFailedEventsSchema } from './retry-failed-events'
 
 // F21 driven for real: the Stripe sandbox's fault switches (over its HTTP control API) break
 // what they break in production — a revoked key, dropped deliveries, a deleted endpoint, 429s,
@@ -364,7 +364,8 @@ describe('paused, and failed events retried', () => {
     expect(codesOf(view)).toEqual(['events_failed'])
     expect(view.health.reasons[0]).toMatchObject({ action: 'retry_failed', message: expect.stringMatching(/^1 event failed to apply/) })
     expect(view.figures.failedEvents).toBe(1)
-    expect(view.errors).toEqual([{ cause: expect.stringMatching(/^Stripe failed \(HTTP 5\d\d\) while its copy of the object was fetched\. Retry once Stripe answers again\.$/), eventType: 'customer.updated', eventId: failedId, objectId: customer, count: 1, firstSeen: expect.any(String), lastSeen: expect.any(String) }])
+    const cause = expect.stringMatching(/^Stripe failed \(HTTP 5\d\d\) while its copy of the object was fetched\. Retry once Stripe answers again\.$/)
+    expect(view.errors).toEqual([{ cause, error: cause, eventType: 'customer.updated', eventId: failedId, objectId: customer, count: 1, firstSeen: expect.any(String), lastSeen: expect.any(String) }])
 
     // Retrying while Stripe still fails: it fails again and is still listed once.
     const retryDeps = { db, dispatch: applyEach, now }
@@ -401,5 +402,96 @@ describe('paused, and failed events retried', () => {
     view = await healthOf(c)
     expect(view.health).toMatchObject({ state: 'healthy', reasons: [] })
     expect((await contactOf(c, customer))?.name).toBe('Hal Held')
+  })
+})
+
+describe('failed events without a message', () => {
+  test('the group is listed with words, and Retry on it (error null) applies it; the words themselves match nothing', async () => {
+    const c = await connect()
+    const ids = { workspaceId: c.workspaceId, connectionId: c.connectionId }
+    const { customer, events } = await c.sandbox.createCustomer({ email: `quiet-${randomUUID()}@example.com`, name: 'Quinn Quiet' })
+    await c.sandbox.webhooksIdle()
+    // An event whose processing failed without recording why (as rows written before causes were kept are).
+    const failedId = events[0]!
+    await db.stripeEvent.update({ where: { connectionId_id: { connectionId: c.connectionId, id: failedId } }, data: { status: 'failed', error: null } })
+
+    const view = await healthOf(c)
+    expect(view.errors).toEqual([expect.objectContaining({ cause: 'Processing failed without a message.', error: null, eventType: 'customer.created', eventId: failedId, count: 1 })])
+    const retryDeps = { db, dispatch: applyEach, now }
+    const group = view.errors[0]!
+    expect(await retryFailedEvents(retryDeps, { ...ids, eventType: group.eventType, cause: group.cause })).toEqual({ retried: 0 })
+    // What the page sends (the route's schema accepts null).
+    const body = retryFailedEventsSchema.parse(JSON.parse(JSON.stringify({ eventType: group.eventType, cause: group.error })))
+    expect(await retryFailedEvents(retryDeps, { ...ids, ...body })).toEqual({ retried: 1 })
+    expect(await db.stripeEvent.findUniqueOrThrow({ where: { connectionId_id: { connectionId: c.connectionId, id: failedId } } })).toMatchObject({ status: 'processed', error: null })
+    expect((await healthOf(c)).errors).toEqual([])
+    expect(await contactOf(c, customer)).not.toBeNull()
+  })
+})
+
+describe('contacts in sync', () => {
+  test('counts contacts, not linked customers: two customers sharing an email (any case) are one contact', async () => {
+    const c = await connect()
+    const shared = `Shared.${randomUUID()}@Example.com`
+    const created = [
+      await c.sandbox.createCustomer({ email: shared, name: 'Sam Shared' }),
+      await c.sandbox.createCustomer({ email: shared.toLowerCase(), name: 'Sam Again' }),
+      await c.sandbox.createCustomer({ email: `solo-${randomUUID()}@example.com`, name: 'Solo' }),
+    ]
+    for (const { events } of created) await deliverAndApply(c, events)
+    expect(await db.contactStripeLink.count({ where: { connectionId: c.connectionId } })).toBe(3)
+    expect((await healthOf(c)).figures.contactsInSync).toBe(2)
+  })
+})
+
+describe('failing: deliveries stopped while Stripe has events', () => {
+  test('deliveries dropped, events occurring, time passing → degraded until the silence reaches the threshold, then failing "deliveries_stopped" with an alert', async () => {
+    const c = await connect()
+    // One delivery arrives: the last webhook.
+    const first = await c.sandbox.createCustomer({ email: `first-${randomUUID()}@example.com`, name: 'Fay First' })
+    await deliverAndApply(c, first.events)
+    const lastWebhookAt = (await healthOf(c)).figures.lastWebhookAt
+    expect(lastWebhookAt).not.toBeNull()
+    const quietSince = new Date(lastWebhookAt!).getTime()
+
+    // Stripe stops delivering; two minutes on (Stripe's clock), new events occur there.
+    await c.sandbox.setFaults({ dropRate: 1 })
+    await control(`/accounts/${c.accountId}/clock/advance`, { seconds: 120 })
+    const dropped = [await c.sandbox.createCustomer({ email: `gone-a-${randomUUID()}@example.com` }), await c.sandbox.createCustomer({ email: `gone-b-${randomUUID()}@example.com` })]
+    await c.sandbox.webhooksIdle()
+    const droppedIds = dropped.flatMap((d) => d.events)
+    expect((await storedEvents(c)).filter((e) => droppedIds.includes(e.id))).toEqual([])
+
+    // Gap repair's next pass (past the minute it leaves to webhooks) finds them at Stripe.
+    const nextPass = new Date(Date.now() + 120_000 + 61_000)
+    const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: c.connectionId } })
+    const repaired = await repairGaps(
+      { resend: async () => {}, db, stripe: stripeForConnection(deps, connection), now: () => nextPass, dispatch: (e) => apply(e.connectionId, e.stripeEventId), requestBackfill: async () => {} },
+      { connectionId: c.connectionId },
+    )
+    expect(repaired).toMatchObject({ kind: 'repaired' })
+    expect((await storedEvents(c)).filter((e) => droppedIds.includes(e.id)).every((e) => e.source === 'gap_repair')).toBe(true)
+
+    // Quiet for less than the threshold (30 minutes by default): degraded, recovered by gap repair.
+    const silence = 30 * 60_000
+    const before = await healthOf(c, new Date(quietSince + silence - 60_000))
+    expect(before.health.state).toBe('degraded')
+    expect(codesOf(before)).not.toContain('deliveries_stopped')
+    expect(await evaluate(c, new Date(quietSince + silence - 60_000))).toMatchObject({ state: 'degraded', notified: null })
+
+    // Quiet for the threshold while Stripe has newer events: failing, and the admin is alerted.
+    const at = new Date(quietSince + silence)
+    const view = await healthOf(c, at)
+    expect(view.health.state).toBe('failing')
+    expect(view.health.reasons[0]).toMatchObject({ code: 'deliveries_stopped', severity: 'failing', action: 'repair_endpoint', message: expect.stringContaining('No webhook has arrived for 30 minutes while Stripe has newer events') })
+    expect(codesOf(view)).toContain('gap_repair_recovered')
+    expect(await evaluate(c, at)).toMatchObject({ state: 'failing', previous: 'degraded', notified: 'incident' })
+    expect(await noticesOf(c)).toMatchObject([{ userId: c.admin.userId, kind: 'incident', title: `Stripe sync failing for ${c.accountId}` }])
+
+    // Deliveries resume: the next webhook ends the silence.
+    await c.sandbox.setFaults({ dropRate: 0 })
+    const back = await c.sandbox.createCustomer({ email: `back-${randomUUID()}@example.com` })
+    await deliverAndApply(c, back.events)
+    expect(codesOf(await healthOf(c, at))).not.toContain('deliveries_stopped')
   })
 })

@@ -34,7 +34,7 @@ function ago(iso: string | null): string {
 
 const lag = (s: number | null) => (s === null ? '—' : s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`)
 
-type ActionBody = { action: 'check' | 'pause' | 'resume' | 'repair_endpoint' } | { action: 'retry'; eventType?: string; cause?: string }
+type ActionBody = { action: 'check' | 'pause' | 'resume' | 'repair_endpoint' } | { action: 'retry'; eventType?: string; cause?: string | null }
 
 export function HealthPanel({ connectionId, initial }: { connectionId: string; initial: SyncHealthView }) {
   const queryClient = useQueryClient()
@@ -252,7 +252,7 @@ function EndpointCard({ data, onRepair, isRepairing }: { data: SyncHealthView; o
   )
 }
 
-function ErrorsCard({ data, onRetry, isRetrying }: { data: SyncHealthView; onRetry: (eventType: string, cause: string) => void; isRetrying: boolean }) {
+function ErrorsCard({ data, onRetry, isRetrying }: { data: SyncHealthView; onRetry: (eventType: string, cause: string | null) => void; isRetrying: boolean }) {
   const isEmpty = data.errors.length === 0 && data.syncErrors.length === 0
   return (
     <Card className="p-5">
@@ -285,7 +285,7 @@ function ErrorsCard({ data, onRetry, isRetrying }: { data: SyncHealthView; onRet
                 <td className="py-2 pr-3 text-slate-600">{ago(e.lastSeen)}</td>
                 <td className="py-2 pr-3 text-right tabular-nums">{fmt(e.count)}</td>
                 <td className="py-2 text-right">
-                  <Button variant="secondary" onClick={() => onRetry(e.eventType, e.cause)} disabled={isRetrying}>
+                  <Button variant="secondary" onClick={() => onRetry(e.eventType, e.error)} disabled={isRetrying}>
                     Retry
                   </Button>
                 </td>
