@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../errors'
+import { forgetAttributeCatalog } from '../segments/catalog-service'
+import { inferJsonType } from '../segments/attributes'
 import { fetchCustomerBundle } from '../stripe/fetch-customer-bundle'
 import { deriveAttributes } from '../sync/attributes'
 import { type AttributeType, fieldCatalog } from '../sync/fields'
@@ -9,18 +11,40 @@ import { type ConnectionDeps, getConnectionOrThrow, stripeForConnection } from '
 
 // Wizard step 2 and the connection page's mapping editor: read, preview and save the mapping.
 
-/** The stored mapping, re-validated and brought up to date with the field catalog; the default when none. */
-function storedMappingOf(json: unknown): Mapping {
-  if (json === null || json === undefined) return defaultMapping()
+/**
+ * The stored mapping, re-validated and brought up to date with the field catalog; the default
+ * when none. A stored mapping that can no longer be read is replaced by the default in the
+ * editor (nothing is lost until the admin saves), and `notice` says so and why.
+ */
+function storedMappingOf(json: unknown): { mapping: Mapping; notice: string | null } {
+  if (json === null || json === undefined) return { mapping: defaultMapping(), notice: null }
   const parsed = parseStoredMapping(json)
-  if (!parsed.ok) throw new AppError('internal', 'The saved field mapping could not be read; it was reset to the default. Review it and save again.')
-  return parsed.mapping
+  if (!parsed.ok) {
+    const detail = parsed.message.replace(/;? ?reset it to the default mapping\.?$/, '').replace(/\.$/, '')
+    return { mapping: defaultMapping(), notice: `The saved field mapping could not be read (${detail.charAt(0).toLowerCase()}${detail.slice(1)}), so the default mapping is shown instead. Review it and save to replace the saved one.` }
+  }
+  return { mapping: parsed.mapping, notice: parsed.changes.length ? `The saved mapping was brought up to date: ${parsed.changes.join(' ')} Save to keep it.` : null }
 }
 
-/** Attribute types already claimed by the workspace's other connections (type conflicts are refused). */
+/**
+ * Attribute types the workspace already has, so a mapping cannot give one name two types:
+ * targets of its other connections' mappings, and custom attributes set through the activity
+ * API (contacts' `custom_attributes`, typed as the segment picker types them).
+ */
 async function existingAttributes(deps: ConnectionDeps, workspaceId: string, exceptConnectionId: string) {
   const others = await deps.db.stripeConnection.findMany({ where: { workspaceId, id: { not: exceptConnectionId }, mapping: { not: undefined } }, select: { mapping: true } })
   const types: Record<string, AttributeType> = {}
+  // Same discovery as the segment picker's catalog (lib/segments/catalog-service.ts): a sample
+  // of contacts that have custom attributes, through its partial index.
+  const custom = await deps.db.$queryRawUnsafe<{ key: string; type: string; sample: string | null }[]>(
+    `SELECT k.key, jsonb_typeof(k.value) AS type, min(k.value #>> '{}') AS sample
+       FROM (SELECT custom_attributes FROM contacts WHERE workspace_id = $1 AND custom_attributes <> '{}'::jsonb LIMIT 5000) s,
+            jsonb_each(s.custom_attributes) k
+      WHERE jsonb_typeof(k.value) IN ('string', 'number', 'boolean')
+      GROUP BY 1, 2 ORDER BY 1`,
+    workspaceId,
+  )
+  for (const row of custom) types[row.key] ??= inferJsonType(row.type, row.sample)
   const catalogTypes = new Map(fieldCatalog.map((f) => [f.key as string, f.type]))
   for (const { mapping } of others) {
     if (!mapping) continue
@@ -37,8 +61,10 @@ export async function getMappingSetup(deps: ConnectionDeps, args: { workspaceId:
   const stripe = stripeForConnection(deps, connection)
   const customers = await stripe.customers.list({ limit: 100 })
   const metadataKeys = [...new Set(customers.data.flatMap((c) => Object.keys(c.metadata ?? {})))].sort()
+  const stored = storedMappingOf(connection.mapping)
   return {
-    mapping: storedMappingOf(connection.mapping),
+    mapping: stored.mapping,
+    notice: stored.notice,
     fields: fieldCatalog,
     primarySubscriptionRule,
     metadataKeys,
@@ -78,5 +104,7 @@ export async function saveMapping(deps: ConnectionDeps, args: { workspaceId: str
     throw new AppError('invalid_input', `The mapping has ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}; each is shown on its row.`, fieldErrors)
   }
   await deps.db.stripeConnection.update({ where: { id: connection.id }, data: { mapping: args.mapping } })
+  // The segment attribute picker caches the workspace's attributes: show the new targets now.
+  forgetAttributeCatalog(args.workspaceId)
   return { ok: true as const, status: connection.status }
 }

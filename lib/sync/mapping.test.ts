@@ -182,7 +182,11 @@ describe('parseStoredMapping', () => {
     stored.fields = stored.fields.filter((f) => f.key !== 'card.expires_at')
     stored.metadata = [{ key: 'expiry', target: 'stripe_card_expires_at', type: 'date' }]
     const result = parseStoredMapping(stored)
-    expect(result.ok && result.mapping.fields.find((f) => f.key === 'card.expires_at')?.enabled).toBe(false)
+    // Parsing must succeed: a failed parse must not pass for "switched off".
+    expect(result).toMatchObject({ ok: true })
+    if (!result.ok) return
+    expect(result.mapping.fields.find((f) => f.key === 'card.expires_at')).toEqual({ key: 'card.expires_at', target: 'stripe_card_expires_at', enabled: false })
+    expect(result.changes).toContain('Added the new field card.expires_at switched off: stripe_card_expires_at is already used.')
   })
 
   test.each([

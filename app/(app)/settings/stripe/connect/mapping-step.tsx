@@ -8,7 +8,7 @@ import type { AttributeValue } from '@/lib/sync/attributes'
 import { type AttributeType, type FieldDefinition, type FieldGroup, fieldGroupLabels } from '@/lib/sync/fields'
 import type { Mapping } from '@/lib/sync/mapping'
 
-type Setup = { mapping: Mapping; fields: FieldDefinition[]; primarySubscriptionRule: string; metadataKeys: string[]; samples: { id: string; email: string | null; name: string | null }[] }
+type Setup = { mapping: Mapping; notice: string | null; fields: FieldDefinition[]; primarySubscriptionRule: string; metadataKeys: string[]; samples: { id: string; email: string | null; name: string | null }[] }
 type Preview = { customer: { id: string; email: string | null; name: string | null }; attributes: Record<string, AttributeValue>; problems: { target: string; message: string }[] }
 
 const types: AttributeType[] = ['string', 'number', 'boolean', 'date', 'money']
@@ -56,6 +56,7 @@ export function MappingStep({
 
   return (
     <div className="space-y-6">
+      {setup.data.notice ? <Alert tone="amber">{setup.data.notice}</Alert> : null}
       {productsReadable ? null : <Alert tone="amber">The key cannot read Products, so product names will stay empty. Add “Products: Read” to the key to fill them.</Alert>}
       <Card className="p-5">
         <div className="flex flex-wrap items-end gap-3">
