@@ -9,6 +9,7 @@ import { canReadCoupons } from '../stripe/permissions'
 import { computeMrrBreakdown, type MrrBreakdownItem, type MrrSkippedDiscount } from '../sync/mrr'
 import { pickPrimarySubscription, primarySubscriptionRule } from '../sync/primary-subscription'
 import { pickRepresentative, representativeRule } from '../sync/recompute-contacts'
+import { describeMembershipCause, listMembershipHistory, type MembershipHistoryEntry } from '../segments/membership-history'
 import { stripeDashboardUrl } from './stripe-dashboard'
 
 // A contact's page (SPEC F22): attributes grouped, the Stripe panel (subscriptions, the three
@@ -100,7 +101,9 @@ export interface ContactDetail {
   /** MRR per item for each linked customer; the contact's MRR is its representative's. */
   /** `skippedDiscounts`: discounts not subtracted, each with its reason (e.g. the key lacks Coupons read). */
   mrr: { customerId: string; isRepresentative: boolean; totals: Record<string, number>; items: MrrBreakdownItem[]; skippedDiscounts: MrrSkippedDiscount[] }[]
-  segments: { id: string; name: string; enteredAt: string }[]
+  segments: { id: string; name: string; enteredAt: string; cause: string; causeLabel: string }[]
+  /** Every entry and exit, newest first (at most HISTORY_LIMIT). */
+  segmentHistory: MembershipHistoryEntry[]
   rules: { primarySubscription: string; representative: string }
 }
 
@@ -148,11 +151,12 @@ export async function getContact(db: Db, args: { workspaceId: string; contactId:
   const ownLinks = links.filter((l) => connectionById.has(l.connectionId))
   const pairs = ownLinks.map((l) => ({ connectionId: l.connectionId, customerId: l.customerId }))
 
-  const [customerRows, subscriptionRows, chargeRows, segmentRows] = await Promise.all([
+  const [customerRows, subscriptionRows, chargeRows, segmentRows, segmentHistory] = await Promise.all([
     pairs.length ? db.stripeCustomer.findMany({ where: { OR: pairs.map((p) => ({ connectionId: p.connectionId, id: p.customerId })) } }) : [],
     pairs.length ? db.stripeSubscription.findMany({ where: { OR: pairs, deletedAt: null }, orderBy: [{ created: 'desc' }, { id: 'asc' }] }) : [],
     pairs.length ? db.stripeCharge.findMany({ where: { OR: pairs, deletedAt: null }, orderBy: [{ created: 'desc' }, { id: 'desc' }], take: 3 }) : [],
     db.segmentMembership.findMany({ where: { contactId: contact.id, segment: { workspaceId: args.workspaceId } }, include: { segment: { select: { id: true, name: true } } }, orderBy: { enteredAt: 'desc' } }),
+    listMembershipHistory(db, { workspaceId: args.workspaceId, contactId: contact.id }),
   ])
 
   const subscriptions = subscriptionRows.flatMap((row) => {
@@ -287,7 +291,8 @@ export async function getContact(db: Db, args: { workspaceId: string; contactId:
     subscriptions: subscriptionPanels,
     payments,
     mrr,
-    segments: segmentRows.map((m) => ({ id: m.segment.id, name: m.segment.name, enteredAt: m.enteredAt.toISOString() })),
+    segments: segmentRows.map((m) => ({ id: m.segment.id, name: m.segment.name, enteredAt: m.enteredAt.toISOString(), cause: m.cause, causeLabel: describeMembershipCause(m.cause) })),
+    segmentHistory,
     rules: { primarySubscription: primarySubscriptionRule, representative: representativeRule },
   }
 }

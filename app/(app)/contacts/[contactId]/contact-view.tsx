@@ -52,24 +52,61 @@ export function ContactView({ initialDetail }: { initialDetail: ContactDetail })
         </div>
         <div className="space-y-6">
           <Attributes data={data} />
-          <Card className="p-5">
-            <h2 className="text-base font-semibold">Segments</h2>
-            {data.segments.length ? (
-              <ul className="mt-3 space-y-2 text-sm">
-                {data.segments.map((s) => (
-                  <li key={s.id} className="flex justify-between gap-3">
-                    <span className="font-medium text-slate-800">{s.name}</span>
-                    <span className="text-slate-500">since {formatDate(s.enteredAt)}</span>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p className="mt-2 text-sm text-slate-600">Not in any segment yet.</p>
-            )}
-          </Card>
+          <Segments data={data} />
         </div>
       </div>
     </>
+  )
+}
+
+function Segments({ data }: { data: ContactDetail }) {
+  return (
+    <Card className="p-5">
+      <h2 className="text-base font-semibold">Segments</h2>
+      {data.segments.length ? (
+        <ul className="mt-3 space-y-2 text-sm" aria-label="Current segments">
+          {data.segments.map((s) => (
+            <li key={s.id} className="flex justify-between gap-3">
+              <a href={`/segments/${s.id}`} className="font-medium text-slate-800 hover:underline">
+                {s.name}
+              </a>
+              <span className="text-right text-slate-500" title={s.causeLabel}>
+                since {formatDateTime(s.enteredAt)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="mt-2 text-sm text-slate-600">Not in any segment yet.</p>
+      )}
+      <h3 className="mt-5 text-sm font-semibold text-slate-700">History</h3>
+      {data.segmentHistory.length ? (
+        <table className="mt-2 w-full text-left text-sm" aria-label="Segment history">
+          <thead className="text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="py-1 pr-2 font-medium">When</th>
+              <th className="py-1 pr-2 font-medium">Change</th>
+              <th className="py-1 font-medium">Cause</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {data.segmentHistory.map((h) => (
+              <tr key={h.id}>
+                <td className="whitespace-nowrap py-1.5 pr-2 tabular-nums text-slate-600">{formatDateTime(h.at)}</td>
+                <td className="py-1.5 pr-2">
+                  <Badge tone={h.kind === 'entered' ? 'green' : 'neutral'}>{h.kind === 'entered' ? 'Entered' : 'Left'}</Badge> <span className="text-slate-800">{h.segmentName ?? 'A deleted segment'}</span>
+                </td>
+                <td className="py-1.5 text-slate-600" title={h.cause}>
+                  {h.causeLabel}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="mt-1 text-sm text-slate-600">No entries or exits recorded yet.</p>
+      )}
+    </Card>
   )
 }
 
