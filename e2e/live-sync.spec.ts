@@ -33,6 +33,9 @@ test('a failed payment at Stripe shows on the contact page: Past due, and "Payme
   await page.getByTestId('contact-row').getByRole('link').click()
   await expect(page).toHaveURL(/\/contacts\/[\w-]+$/)
   await expect(page.getByTestId('contact-status')).toHaveText('Active')
+  // Nothing has failed yet: the assertion below can only pass because of the webhook.
+  await expect(page.getByTestId('billing-feed')).toBeVisible()
+  await expect(page.getByTestId('billing-feed')).not.toContainText('Payment failed')
 
   // The sandbox's control API: the card declines from now on and a payment is attempted now.
   const res = await fetch(`${sandboxUrl}/_sandbox/accounts/${connection.accountId}/subscriptions/${subscription.id}/fail-payment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })

@@ -51,7 +51,7 @@ export function describeStripeEvent(type: string, object: Obj): FeedItem[] {
     case 'customer.updated':
       return item('customer.updated', 'Customer details updated in Stripe')
     case 'customer.deleted':
-      return item('customer.deleted', 'Stripe customer deleted; the contact and its history are kept')
+      return item('customer.deleted', 'Stripe customer deleted — unlinked from this contact; its Stripe fields (status, plan, MRR) are cleared, its history is kept')
     case 'customer.subscription.created': {
       const plan = planName(object)
       return item('subscription.created', `Subscribed${plan ? ` to ${plan}` : ''} (${String(object.status ?? 'unknown').replace('_', ' ')})`)
