@@ -10,6 +10,9 @@ import { segmentChangeEvents } from './segment-change-events'
 // Changes of a range are sent from inside its step (with their change id as event id): a range
 // holds up to 20,000 changes, too many for a step's output.
 const RANGES_PER_RUN = 10
+/** Tests set smaller ranges and runs to exercise chaining (read per run, not at import). */
+const rangesPerRun = () => Number(process.env.CHURNLESS_RECOMPUTE_RANGES_PER_RUN) || RANGES_PER_RUN
+const chunkSize = () => Number(process.env.CHURNLESS_RECOMPUTE_CHUNK) || undefined
 
 export const recomputeSegment = inngest.createFunction(
   { id: 'recompute-segment', retries: 3, triggers: [segmentRecomputeRequested], concurrency: { key: 'event.data.segmentId', limit: 1 } },
@@ -18,11 +21,12 @@ export const recomputeSegment = inngest.createFunction(
     const now = new Date(event.data.now)
     let after = event.data.after
     let progress: { total?: number; done?: number } = {}
-    for (let i = 0; i < RANGES_PER_RUN; i++) {
+    const ranges = rangesPerRun()
+    for (let i = 0; i < ranges; i++) {
       const result = await step.run(`range-${i}`, async () => {
         const segment = await db().segment.findFirst({ where: { id: segmentId, workspaceId }, select: { updatedAt: true } })
         if (!segment || segment.updatedAt > now) return { stale: true as const }
-        const chunk = await recomputeSegmentChunk({ db: db(), segmentId, now, cause, after, ...progress })
+        const chunk = await recomputeSegmentChunk({ db: db(), segmentId, now, cause, after, chunkSize: chunkSize(), ...progress })
         const events = segmentChangeEvents(workspaceId, chunk.changes)
         for (let j = 0; j < events.length; j += 500) await inngest.send(events.slice(j, j + 500))
         return { stale: false as const, next: chunk.next, changes: chunk.changes.length, done: chunk.done, total: chunk.total }

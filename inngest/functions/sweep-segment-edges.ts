@@ -10,15 +10,7 @@ import { inBatches, segmentChangeEvents } from './segment-change-events'
 export const sweepSegmentEdges = inngest.createFunction(
   { id: 'sweep-segment-edges', retries: 2, triggers: [cron('*/10 * * * *')], concurrency: { limit: 1 } },
   async ({ step }) => {
-    const result = await step.run('sweep-time-edges', async () => {
-      const { changes, segments, candidates } = await sweepTimeEdges({ db: db(), now: new Date() })
-      const ids = new Map<string, string>()
-      if (changes.length) {
-        const rows = await db().segment.findMany({ where: { id: { in: [...new Set(changes.map((c) => c.segmentId))] } }, select: { id: true, workspaceId: true } })
-        for (const r of rows) ids.set(r.id, r.workspaceId)
-      }
-      return { segments, candidates, changes: changes.map((c) => ({ ...c, workspaceId: ids.get(c.segmentId) ?? '' })) }
-    })
+    const result = await step.run('sweep-time-edges', () => sweepTimeEdges({ db: db(), now: new Date() }))
     const events = result.changes.flatMap((c) => segmentChangeEvents(c.workspaceId, [c]))
     for (const [i, batch] of inBatches(events).entries()) await step.sendEvent(`emit-changes-${i}`, batch)
     return { segments: result.segments, candidates: result.candidates, changes: result.changes.length }

@@ -266,13 +266,13 @@ const SWEEP_BATCH = 1_000
  * window that crossed an edge are read (index range scans on the typed columns), then evaluated
  * with the same compiled rule. Never a full recompute.
  */
-export async function sweepTimeEdges({ db, now, workspaceId }: { db: Db; now: Date; workspaceId?: string }): Promise<{ segments: number; candidates: number; changes: MembershipChange[] }> {
+export async function sweepTimeEdges({ db, now, workspaceId }: { db: Db; now: Date; workspaceId?: string }): Promise<{ segments: number; candidates: number; changes: (MembershipChange & { workspaceId: string })[] }> {
   const segments = await db.segment.findMany({
     where: { ...(workspaceId && { workspaceId }), recomputeProgress: null },
     select: { id: true, workspaceId: true, rule: true, updatedAt: true, edgesSweptAt: true },
     orderBy: { id: 'asc' },
   })
-  const changes: MembershipChange[] = []
+  const changes: (MembershipChange & { workspaceId: string })[] = []
   let swept = 0
   let candidates = 0
   for (const segment of segments) {
@@ -289,7 +289,7 @@ export async function sweepTimeEdges({ db, now, workspaceId }: { db: Db; now: Da
     const list = [...ids]
     for (let i = 0; i < list.length; i += SWEEP_BATCH) {
       const result = await evaluateContacts({ db, workspaceId: segment.workspaceId, contactIds: list.slice(i, i + SWEEP_BATCH), now, cause: 'time', segmentIds: [segment.id], catalog })
-      changes.push(...result.changes)
+      changes.push(...result.changes.map((c) => ({ ...c, workspaceId: segment.workspaceId })))
     }
     await db.$executeRawUnsafe('UPDATE segments SET edges_swept_at = $2::timestamp WHERE id = $1', segment.id, now.toISOString())
   }
