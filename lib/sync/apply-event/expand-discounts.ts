@@ -53,7 +53,9 @@ export function knownDiscounts(objects: readonly unknown[]): { discounts: Map<st
  * the copy and how many entries are still ids. Pure: `object` is not modified.
  */
 export function fillDiscounts(object: MirrorObject, known: ReturnType<typeof knownDiscounts>): { object: MirrorObject; unresolved: number } {
-  const out = structuredClone(object) as MirrorObject
+  // A JSON copy, not structuredClone: a re-fetched SDK object holds Decimal instances whose
+  // `toJSON` a structured clone would drop (their BigInt then fails to serialize).
+  const out = JSON.parse(JSON.stringify(object)) as MirrorObject
   let unresolved = 0
   for (const slot of discountSlots(out)) {
     let d = slot.get()
