@@ -19,7 +19,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { EMBEDDED_DB_HOST, embeddedDbPort, embeddedDbUrl } from './lib/embedded-defaults.mjs'
-import { CycleQueue } from './lib/pglite-cycle-queue.mjs'
+import { CycleQueue, handleReadsInOrder } from './lib/pglite-cycle-queue.mjs'
 
 export const DEFAULT_DATA_DIR = '.data/pglite'
 const IN_MEMORY = 'memory://'
@@ -47,7 +47,8 @@ export async function startEmbeddedDb({ dataDir = DEFAULT_DATA_DIR, port = embed
   let db
   try {
     const { PGlite } = await import('@electric-sql/pglite')
-    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
+    const { PGLiteSocketHandler, PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
+    handleReadsInOrder(PGLiteSocketHandler)
     if (!inMemory) fs.mkdirSync(resolvedDir, { recursive: true })
     db = await PGlite.create(resolvedDir)
     // One query cycle at a time whatever the number of connections; the limit only bounds idle

@@ -99,4 +99,26 @@ describe('startEmbeddedDb', () => {
       await db.stop()
     }
   })
+
+  test('messages larger than one TCP read (big batch writes) are handled whole and in order', { timeout: 60_000 }, async () => {
+    // A Bind carrying a page of Stripe objects spans several socket reads. pglite-socket handles
+    // each read in its own async call, so while a connection waited for its turn, a later read
+    // could take its Describe/Execute ahead of its Bind: "portal "" does not exist" on every
+    // backfill into the embedded database.
+    const db = await startEmbeddedDb({ dataDir: 'memory://', port: 0 })
+    const pool = new pg.Pool({ connectionString: db.url, max: 8 })
+    try {
+      await pool.query('create table page (id int primary key, body text)')
+      const body = (i: number) => `${i}:`.padEnd(200_000 + i, 'x')
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => pool.query('insert into page values ($1, $2)', [i, body(i)])),
+      )
+      expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([])
+      const { rows } = await pool.query('select id, length(body) as n from page order by id')
+      expect(rows).toEqual(Array.from({ length: 40 }, (_, i) => ({ id: i, n: 200_000 + i })))
+    } finally {
+      await pool.end()
+      await db.stop()
+    }
+  })
 })

@@ -93,3 +93,26 @@ export class CycleQueue {
     this.release(handlerId)
   }
 }
+
+/**
+ * pglite-socket handles each socket read in its own async call, so when one message spans
+ * several reads (a Bind carrying a page of Stripe objects), a later read's call can take the
+ * messages after it out of the shared buffer while an earlier call is still awaiting PGlite:
+ * a connection's Describe and Execute ran before its own Bind ("portal "" does not exist" on
+ * every backfill into the embedded database). Reads of one connection are handled one after
+ * another here, in arrival order.
+ * @param {typeof import('@electric-sql/pglite-socket').PGLiteSocketHandler} Handler
+ */
+export function handleReadsInOrder(Handler) {
+  const proto = /** @type {any} */ (Handler.prototype)
+  if (proto.__readsInOrder) return
+  const handleData = proto.handleData
+  proto.handleData = function (/** @type {Buffer} */ data) {
+    const previous = this.__reads ?? Promise.resolve()
+    const next = previous.then(() => handleData.call(this, data))
+    // A failed read is reported by the caller (it closes the socket); later reads still queue.
+    this.__reads = next.catch(() => {})
+    return next
+  }
+  proto.__readsInOrder = true
+}
