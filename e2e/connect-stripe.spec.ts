@@ -27,6 +27,8 @@ test('"Try with a sandbox account" goes through all three steps and lists the co
     await expect(page.getByTestId(`permission-${id}`)).toContainText('Granted')
   }
   await expect(page.getByTestId('permission-checkout_sessions_write')).toContainText('Missing (optional): rak_checkout_session_write')
+  // The demo key adds Coupons read so its MRR is net of coupons.
+  await expect(page.getByTestId('permission-coupons_read')).toContainText('Granted')
   await expect(page.getByText('Test mode')).toBeVisible()
   await page.screenshot({ path: 'test-results/screens/wizard-checked.png', fullPage: true })
 
@@ -56,6 +58,8 @@ test('a pasted key completes the wizard; a renamed field and a metadata attribut
   await openWizard(page)
   await pasteKey(page, account.restrictedKey)
   await expect(page.getByTestId('permission-invoices_read')).toContainText('Granted')
+  // An F2 key lacks the optional Coupons read: the wizard says what that costs, and lets it pass.
+  await expect(page.getByTestId('permission-coupons_read')).toContainText('Missing (optional): rak_coupon_read')
   await page.getByRole('button', { name: 'Continue to field mapping' }).click()
 
   await page.getByLabel('Attribute name for Name').fill('stripe_full_name')
