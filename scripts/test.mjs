@@ -86,16 +86,29 @@ function chromiumProblem() {
 await stage('typecheck', async () => ((await run(bin('tsc'), ['--noEmit', '-p', '.'])) === 0 && (await run(bin('tsc'), ['-p', 'scripts'])) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }))
 await stage('lint', () => asOne(bin('biome'), ['check', '.']))
 
-await stage('unit and integration tests', async () => {
-  const out = path.join(results, 'vitest.json')
+/** @param {string} name @param {string[]} files @param {NodeJS.ProcessEnv} env */
+async function vitest(name, files, env) {
+  const out = path.join(results, `vitest-${name}.json`)
   rmSync(out, { force: true })
-  const code = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${out}`])
+  const code = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...files], env)
   const report = readJson(out)
   if (!report) return { passed: 0, failed: 1 }
   // A failing suite (an import error, a broken hook) fails tests that never ran: count it too.
   const brokenFiles = report.testResults.filter((/** @type {{ status: string, assertionResults: unknown[] }} */ f) => f.status === 'failed' && f.assertionResults.length === 0).length
   return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles + (code !== 0 && report.numFailedTests + brokenFiles === 0 ? 1 : 0) }
-})
+}
+
+await stage('unit and integration tests', () => vitest('all', [], baseEnv))
+
+// The embedded default runs on PGlite (PostgreSQL 18 in WebAssembly, served over pglite-socket),
+// which differs from a PostgreSQL server in SQL and in its wire handling: the integration tests
+// run on it too when the main run used a server.
+if (process.env.TEST_DATABASE_URL) {
+  /** @type {NodeJS.ProcessEnv} */
+  const pgliteEnv = { ...baseEnv }
+  delete pgliteEnv.TEST_DATABASE_URL
+  await stage('integration tests on the embedded database (PGlite)', () => vitest('pglite', ['.int.test.ts'], pgliteEnv))
+}
 
 await stage('production build', () => asOne(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build']))
 
