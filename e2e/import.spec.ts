@@ -122,4 +122,27 @@ test('import all from the sandbox: progress reaches done, the list counts every 
   expect(bad.status()).toBe(400)
   expect((await bad.json()).error.message).toMatch(/limit must be at least 1|Sort by created, mrr or last_activity/)
   await ctx.close()
+
+  // SPEC F10: a forever coupon is subtracted (the sandbox demo key may read coupons): 20% off.
+  const couponKey = await createSandboxKey(connection.accountId, [...readPermissions, 'rak_coupon_read'])
+  const withCoupons = new Stripe(couponKey, { host: '127.0.0.1', port: sandboxPort, protocol: 'http' })
+  const discountedSubs = await withCoupons.subscriptions.list({ status: 'active', limit: 100, expand: ['data.discounts'] }).autoPagingToArray({ limit: 10_000 })
+  const discounted = discountedSubs.find((s) => {
+    const owner = customers.find((c) => c.id === s.customer)
+    const [d] = s.discounts as Stripe.Discount[]
+    const p = s.items.data[0]?.price
+    return (
+      owner?.email && emailCount.get(normalise(owner.email)) === 1 && subscriptions.filter((x) => x.customer === owner.id).length === 1 && s.items.data.length === 1 &&
+      d?.source?.coupon === 'FOREVER20' && p?.billing_scheme === 'per_unit' && p.recurring?.interval === 'month' && p.recurring.interval_count === 1 && p.recurring.usage_type === 'licensed'
+    )
+  })
+  expect(discounted, 'the sandbox has a customer whose only subscription has the forever 20% coupon').toBeDefined()
+  const dItem = discounted!.items.data[0]!
+  const gross = (dItem.price.unit_amount ?? 0) * (dItem.quantity ?? 1)
+  await page.goto('/contacts')
+  await page.getByLabel('Search').fill(customers.find((c) => c.id === discounted!.customer)!.email!)
+  await expect(page.getByTestId('contact-row')).toHaveCount(1)
+  await page.getByTestId('contact-row').getByRole('link').click()
+  await expect(page.getByTestId('contact-mrr')).toHaveText(formatMoney(Math.round(gross * 0.8), dItem.price.currency))
+  await expect(page.getByRole('table', { name: 'MRR breakdown' })).toContainText(`(−${formatMoney(gross * 0.2, dItem.price.currency)} discount)`)
 })
