@@ -46,7 +46,7 @@ async function seed(db: Db, workspaceId: string) {
   await db.$executeRawUnsafe(
     `INSERT INTO contacts (id, workspace_id, email, name, is_stripe_linked, subscription_status, subscription_count, active_subscription_count,
         trial_start, trial_end, current_period_end, mrr, currency, total_spend, stripe_created_at, last_payment_at, last_failed_payment_at,
-        last_activity_at, attributes, custom_attributes, created_at, updated_at)
+        last_activity_at, attributes, custom_attributes, created_at, updated_at, subscription_statuses, earliest_trial_end, has_paid)
      SELECT 'c' || lpad(i::text, 9, '0'), $1, 'user' || i || '@example.com', 'User ' || i, r.linked, s.status,
             CASE WHEN s.status IS NULL THEN 0 ELSE 1 END,
             CASE WHEN s.status = 'active' THEN (CASE WHEN r.a < 0.05 THEN 2 ELSE 1 END) ELSE 0 END,
@@ -62,7 +62,13 @@ async function seed(db: Db, workspaceId: string) {
             CASE WHEN r.h < 0.15 THEN NULL ELSE $2::timestamp - (r.h * r.h * interval '90 days') END,
             jsonb_build_object('stripe_address_country', (ARRAY['US','GB','DE','FR','CA','NL'])[1 + (i % 6)], 'stripe_card_brand', (ARRAY['visa','mastercard','amex'])[1 + (i % 3)]),
             CASE WHEN i % 20 = 0 THEN jsonb_build_object('plan_tier', (ARRAY['free','pro','team'])[1 + (i % 3)]) ELSE '{}'::jsonb END,
-            $2::timestamp, $2::timestamp
+            $2::timestamp, $2::timestamp,
+            -- Every subscription's status: some payers and some incomplete ones also have an old canceled subscription.
+            CASE WHEN s.status IS NULL THEN ARRAY[]::text[]
+                 WHEN s.status IN ('active', 'incomplete') AND r.f < 0.15 THEN ARRAY[s.status, 'canceled']
+                 ELSE ARRAY[s.status] END,
+            CASE WHEN s.status = 'trialing' THEN t.trial_end WHEN r.b < 0.3 AND s.status IS NOT NULL THEN $2::timestamp - (r.c * interval '400 days') END,
+            COALESCE(s.status IN ('active', 'past_due', 'unpaid') OR (s.status = 'canceled' AND r.f < 0.6), false)
        FROM generate_series(1, $3::int) AS i,
             LATERAL (SELECT random() AS a, random() AS b, random() AS c, random() AS d, random() AS e, random() AS f, random() AS g, random() AS h, random() < 0.95 AS linked, random() AS p, i AS k) r,
             LATERAL (SELECT CASE WHEN r.p < 0.30 THEN NULL WHEN r.p < 0.38 THEN 'trialing' WHEN r.p < 0.78 THEN 'active' WHEN r.p < 0.83 THEN 'past_due'
@@ -155,7 +161,11 @@ async function main() {
     async () => {
       k += 7919
       id = `c${String(1 + (k % N)).padStart(9, '0')}`
-      await db.$executeRawUnsafe(`UPDATE contacts SET subscription_status = CASE WHEN subscription_status = 'past_due' THEN 'active' ELSE 'past_due' END WHERE id = $1`, id)
+      await db.$executeRawUnsafe(
+        `UPDATE contacts SET subscription_status = CASE WHEN subscription_status = 'past_due' THEN 'active' ELSE 'past_due' END,
+                subscription_statuses = CASE WHEN subscription_status = 'past_due' THEN ARRAY['active'] ELSE ARRAY['past_due'] END WHERE id = $1`,
+        id,
+      )
     },
   )
 
