@@ -1,4 +1,6 @@
 import type { Db } from '../db'
+import { backfillObjectTypes } from '../stripe/list-pages'
+import { getSyncProgress } from '../sync/backfill/get-sync-progress'
 import { healthFactsSelect, readHealthFacts } from './facts'
 import { computeSyncHealth } from './state'
 import { readHealthThresholds } from './thresholds'
@@ -85,6 +87,41 @@ async function readEventErrors(db: Db, connectionId: string) {
   }))
 }
 
+/**
+ * The newest import (backfill or re-sync) as the progress page describes it (getSyncProgress):
+ * per-type progress when it is the newest run of any kind, which it is while it runs unless a
+ * gap repair started since; otherwise its totals, summed from its streams.
+ */
+async function readLastImport(db: Db, connectionId: string, now: Date) {
+  const run = await db.syncRun.findFirst({ where: { connectionId, kind: { in: ['backfill', 'resync'] } }, orderBy: { startedAt: 'desc' }, include: { streams: true } })
+  if (!run) return null
+  const progress = await getSyncProgress(db, { connectionId, now })
+  if (progress.latest?.id === run.id) return progress.latest
+  // The object types' streams, as getSyncProgress counts them.
+  const streams = run.streams.filter((s) => (backfillObjectTypes as readonly string[]).includes(s.objectType))
+  const sum = (k: 'fetched' | 'written' | 'failed' | 'requests' | 'throttled') => streams.reduce((n, s) => n + s[k], 0)
+  const end = run.state === 'running' ? now : (run.finishedAt ?? now)
+  const seconds = Math.max(0.001, (end.getTime() - run.startedAt.getTime()) / 1000)
+  return {
+    id: run.id,
+    kind: run.kind,
+    state: run.state,
+    isUpdatingContacts: run.state === 'running' && run.finishedAt !== null,
+    error: run.error,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.state === 'running' ? null : (run.finishedAt?.toISOString() ?? null),
+    seconds: Math.round(seconds * 10) / 10,
+    fetched: sum('fetched'),
+    written: sum('written'),
+    failed: sum('failed'),
+    requests: sum('requests'),
+    throttled: sum('throttled'),
+    objectsPerSecond: Math.round(sum('fetched') / seconds),
+    etaSeconds: null,
+    types: null,
+  }
+}
+
 export async function getSyncHealth(db: Db, args: { connectionId: string; now: Date }) {
   const { connectionId, now } = args
   const connection = await db.stripeConnection.findUniqueOrThrow({
@@ -92,7 +129,7 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
     select: { ...healthFactsSelect, keyCheckedAt: true, healthState: true, healthChangedAt: true, workspace: { select: { healthThresholds: true } } },
   })
   const thresholds = readHealthThresholds(connection.workspace.healthThresholds)
-  const [facts, chart, objects, contactsInSync, errors, gapRuns, retries, streamErrors] = await Promise.all([
+  const [facts, chart, objects, contactsInSync, errors, gapRuns, retries, streamErrors, lastImport] = await Promise.all([
     readHealthFacts(db, { connection, now }),
     readEventChart(db, connectionId, now),
     readMirrorCounts(db, connectionId),
@@ -106,6 +143,7 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
       take: 10,
       select: { objectType: true, error: true, startedAt: true, updatedAt: true, run: { select: { kind: true } } },
     }),
+    readLastImport(db, connectionId, now),
   ])
   const health = computeSyncHealth(facts, thresholds, now)
   return {
@@ -132,6 +170,8 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
       recoveredLast24h: facts.recoveredLast24h,
       received24h: chart.reduce((n, b) => n + b.received, 0),
     },
+    /** Backfill progress while an import runs (per type when known), or the last run's totals and duration. */
+    lastImport,
     chart,
     gapRepairs: gapRuns.map((run) => {
       const stream = run.streams[0]

@@ -9,6 +9,7 @@ import type { HealthAction, HealthState } from '@/lib/health/state'
 import type { HealthThresholds } from '@/lib/health/thresholds'
 import { RotateKeyForm } from '../../rotate-key-form'
 import { EventsChart } from './events-chart'
+import { ImportCard } from './import-card'
 
 const healthKey = (connectionId: string) => ['stripe-connection-health', connectionId] as const
 
@@ -158,6 +159,8 @@ export function HealthPanel({ connectionId, initial }: { connectionId: string; i
         <Stat label="Recovered by gap repair" value={fmt(data.figures.recoveredLast24h)} hint="Events Stripe never delivered, found and applied (24 h)." testId="figure-recovered" />
         <Stat label="Objects mirrored" value={fmt(data.figures.objects.reduce((n, o) => n + o.count, 0))} hint={data.figures.objects.map((o) => `${fmt(o.count)} ${o.label}`).join(' · ')} testId="figure-objects" />
       </div>
+
+      <ImportCard run={data.lastImport} progressHref={`/settings/stripe/${connectionId}`} />
 
       <Card className="p-5">
         <h2 className="text-base font-semibold">Stripe events, last 24 hours</h2>
