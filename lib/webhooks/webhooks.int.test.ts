@@ -181,6 +181,20 @@ describe('signature and body checks (F13): refused with 400/413 before any write
     const res = await fetch(`${baseUrl}/api/webhooks/stripe/${c.connectionId}`, { method: 'POST', headers: { 'stripe-signature': `t=${now()},v1=${'0'.repeat(64)}` }, body: stream, duplex: 'half' } as RequestInit)
     expect(res.status).toBe(413)
     expect(await stored(c.connectionId)).toHaveLength(0)
+    // Over HTTP the client's socket drains the stream whatever the server reads; handed the
+    // stream directly, the handler is seen to stop just past 1 MB (16 chunks of 64 KB), not 2 MB.
+    let read = 0
+    const direct = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (read >= 32) return controller.close()
+        read += 1
+        controller.enqueue(chunk)
+      },
+    })
+    const req = new Request(`${baseUrl}/api/webhooks/stripe/${c.connectionId}`, { method: 'POST', headers: { 'stripe-signature': `t=${now()},v1=${'0'.repeat(64)}` }, body: direct, duplex: 'half' } as RequestInit)
+    expect((await handler(req, { params: Promise.resolve({ connectionId: c.connectionId }) })).status).toBe(413)
+    expect(read).toBeGreaterThanOrEqual(16)
+    expect(read).toBeLessThanOrEqual(18)
     // With a declared size the handler answers without reading a byte.
     const big = new Uint8Array(2 * 1024 * 1024)
     expect((await post(c.connectionId, big, { 'stripe-signature': signStripePayload(big, [c.secret], now()), 'content-length': String(big.byteLength) })).status).toBe(413)
@@ -288,6 +302,33 @@ describe('storing and processing (F13)', () => {
     } finally {
       endpointDb = db
       await dead.$disconnect().catch(() => undefined)
+    }
+  })
+})
+
+describe('storing fails after the connection was read (F13)', () => {
+  test('the insert into stripe_events fails with the connection cached → 503, nothing stored or dispatched; the redelivery is stored', async () => {
+    const c = await connect()
+    const warm = fakeEvent()
+    expect((await post(c.connectionId, warm, { 'stripe-signature': signStripePayload(warm, [c.secret], now()) })).status).toBe(200)
+    dispatched = dispatched.filter((d) => d.connectionId !== c.connectionId)
+    // A real database failure on the insert only, for this connection (other test files share the database).
+    const fn = `fail_insert_${c.connectionId.replace(/\W/g, '')}`
+    await db.$executeRawUnsafe(`create function ${fn}() returns trigger language plpgsql as $$ begin raise exception 'simulated outage' using errcode = '57P01'; end $$`)
+    await db.$executeRawUnsafe(`create trigger ${fn} before insert on stripe_events for each row when (new.connection_id = '${c.connectionId}') execute function ${fn}()`)
+    try {
+      const body = fakeEvent()
+      const res = await post(c.connectionId, body, { 'stripe-signature': signStripePayload(body, [c.secret], now()) })
+      expect(res.status).toBe(503)
+      expect(await stored(c.connectionId, JSON.parse(body).id)).toHaveLength(0)
+      expect(dispatched.filter((d) => d.connectionId === c.connectionId)).toHaveLength(0)
+      await db.$executeRawUnsafe(`drop trigger ${fn} on stripe_events`)
+      expect((await post(c.connectionId, body, { 'stripe-signature': signStripePayload(body, [c.secret], now()) })).status).toBe(200)
+      expect(await stored(c.connectionId, JSON.parse(body).id)).toHaveLength(1)
+    } finally {
+      await db.$executeRawUnsafe(`drop trigger if exists ${fn} on stripe_events`)
+      await db.$executeRawUnsafe(`drop function if exists ${fn}()`)
+      dispatched = dispatched.filter((d) => d.connectionId !== c.connectionId)
     }
   })
 })
