@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { Alert, Button, Card } from '@/components/ui'
 import { ApiError, apiFetch } from '@/lib/api-client'
 import type { PreviewResult } from '@/lib/segments/preview'
+import { sameRule } from '@/lib/segments/builtins'
 import { checkRuleShape, emptyRule, type Rule, type RuleIssue } from '@/lib/segments/rule-schema'
 import { segmentKeys } from './query-keys'
 import { GroupEditor, type PickerData } from './rule-builder'
@@ -48,7 +49,7 @@ export function SegmentEditor({ segment }: { segment?: { id: string; name: strin
   })
   const serverIssues = preview.data && !preview.data.ok && !preview.isPlaceholderData ? preview.data.issues : []
   const issues = [...localIssues, ...(saveError ? Object.entries(saveError.fields).map(([k, message]) => ({ path: k.replace(/^rule\.?/, ''), message })) : []), ...serverIssues]
-  const ruleChanged = segment ? JSON.stringify(segment.rule) !== JSON.stringify(rule) : true
+  const ruleChanged = segment ? !sameRule(segment.rule, rule) : true
 
   const save = useMutation({
     mutationFn: () =>
@@ -107,16 +108,17 @@ export function SegmentEditor({ segment }: { segment?: { id: string; name: strin
           </p>
           <p className="text-xs text-slate-500">{stale ? 'Updating…' : result ? `counted in ${result.tookMs} ms` : serverIssues.length ? 'Fix the rule to see a count.' : ' '}</p>
           {segment && result?.diff && ruleChanged ? (
-            <div className="mt-3 rounded-md bg-slate-50 p-3 text-sm" data-testid="diff">
+            // The diff belongs to the count above: while a newer rule is being counted it is greyed like the count.
+            <div className={`mt-3 rounded-md bg-slate-50 p-3 text-sm transition-opacity ${stale ? 'opacity-50' : ''}`} data-testid="diff" data-stale={stale ? 'true' : 'false'} aria-busy={stale}>
               If you save this edit: <strong className="text-emerald-700">{result.diff.enter.toLocaleString('en-US')} would enter</strong>,{' '}
               <strong className="text-red-700">{result.diff.leave.toLocaleString('en-US')} would leave</strong>.
             </div>
           ) : null}
         </Card>
         <Card className="p-4">
-          <h2 className="text-sm font-semibold text-slate-900">A sample of them</h2>
+          <h2 className="text-sm font-semibold text-slate-900">A sample of them{stale && result ? <span className="ml-2 text-xs font-normal text-slate-400">updating…</span> : null}</h2>
           {result && result.sample.length === 0 ? <p className="mt-2 text-sm text-slate-500">No contact matches this rule.</p> : null}
-          <ul className="mt-2 divide-y divide-slate-100" data-testid="sample">
+          <ul className={`mt-2 divide-y divide-slate-100 transition-opacity ${stale ? 'opacity-50' : ''}`} data-testid="sample" data-stale={stale ? 'true' : 'false'} aria-busy={stale}>
             {result?.sample.map((c) => (
               <li key={c.id} className="py-2 text-sm">
                 <p className="font-medium text-slate-800">{c.name ?? c.email ?? c.id}</p>
