@@ -1,6 +1,7 @@
 // The /v1 endpoints Churnless uses, with Stripe's filters, permissions and write side effects.
 
 import type Stripe from 'stripe'
+import { ALLOWED_PARAMS, checkParams, type Spec } from './allowed-params'
 import { type KeyEntry, type Resource, requirePermission } from './auth'
 import { attachCard, createCustomer, createSubscription, draftInvoice } from './billing'
 import { addInterval, addProduct, isMetered, itemAmount, priceInterval } from './catalog'
@@ -56,12 +57,16 @@ interface Route {
   pattern: RegExp
   resource: Resource
   level: 'read' | 'write'
+  /** The parameters the handler implements; any other is a 400 `parameter_unknown`. */
+  allowed: Spec
   handler: Handler
 }
 
 const routes: Route[] = []
 function route(method: string, path: string, resource: Resource, level: 'read' | 'write', handler: Handler): void {
-  routes.push({ method, pattern: new RegExp(`^${path.replace(/:(\w+)/g, '([^/]+)')}$`), resource, level, handler })
+  const allowed = ALLOWED_PARAMS[`${method} ${path}`]
+  if (!allowed) throw new Error(`sandbox: no allowed parameters declared for ${method} ${path}`)
+  routes.push({ method, pattern: new RegExp(`^${path.replace(/:(\w+)/g, '([^/]+)')}$`), resource, level, allowed, handler })
 }
 
 export function findRoute(method: string, path: string): { route: Route; match: RegExpExecArray } | null {
@@ -79,6 +84,7 @@ export function handleApi(req: ApiRequest): unknown {
     throw new StripeError(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${req.path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`)
   }
   requirePermission(req.entry, found.route.resource, found.route.level)
+  checkParams(req.params, found.route.allowed)
   const body = found.route.handler(req, found.match)
   if (req.method !== 'GET') req.runtime.jsonCache.clear()
   const paths = expandPaths(req.params)
@@ -143,6 +149,17 @@ function bool(params: Params, key: string): boolean | undefined {
   if (v === 'true') return true
   if (v === 'false') return false
   throw invalidParam(key, `Invalid boolean: ${v}`, 'parameter_invalid_boolean')
+}
+
+/** A parameter restricted to some values: anything else is Stripe's 400 naming them. */
+function oneOf<T extends string>(params: Params, key: string, values: readonly T[]): T | undefined {
+  const v = str(params, key)
+  if (v === undefined) return undefined
+  if (!(values as readonly string[]).includes(v)) {
+    const choices = values.length > 1 ? `${values.slice(0, -1).join(', ')}, or ${values.at(-1)}` : values.join('')
+    throw invalidParam(key, `Invalid ${key}: must be one of ${choices}`, 'parameter_invalid_empty')
+  }
+  return v as T
 }
 
 function int(params: Params, key: string): number | undefined {
@@ -231,7 +248,9 @@ route('DELETE', '/v1/customers/:id', 'customer', 'write', (req, m) => {
 route('GET', '/v1/customers/:id/payment_methods', 'payment_method', 'read', (req, m) => {
   const { account } = req.runtime
   const c = getCustomerOrThrow(req.runtime, m[1] as string)
-  return listResponse(req, `/v1/customers/${c.id}/payment_methods`, account.paymentMethods.listFor('customer', c.id), account.paymentMethods, 'payment_method', all, (p) =>
+  // Every sandbox payment method is a card.
+  const matches = str(req.params, 'type') === undefined || str(req.params, 'type') === 'card' ? all : () => false
+  return listResponse(req, `/v1/customers/${c.id}/payment_methods`, account.paymentMethods.listFor('customer', c.id), account.paymentMethods, 'payment_method', matches, (p) =>
     buildPaymentMethod(p, c),
   )
 })
@@ -242,7 +261,8 @@ route('GET', '/v1/payment_methods', 'payment_method', 'read', (req) => {
   const { account } = req.runtime
   const customer = str(req.params, 'customer')
   const list = customer ? account.paymentMethods.listFor('customer', customer) : account.paymentMethods.all
-  return listResponse(req, '/v1/payment_methods', list, account.paymentMethods, 'payment_method', all, (p) =>
+  const matches = str(req.params, 'type') === undefined || str(req.params, 'type') === 'card' ? all : () => false
+  return listResponse(req, '/v1/payment_methods', list, account.paymentMethods, 'payment_method', matches, (p) =>
     buildPaymentMethod(p, p.customer ? account.customers.get(p.customer) : undefined),
   )
 })
@@ -255,14 +275,11 @@ route('GET', '/v1/payment_methods/:id', 'payment_method', 'read', (req, m) => {
 
 // ---------------------------------------------------------------- subscriptions
 
-const SUB_STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused', 'all', 'ended']
+const SUB_STATUSES = ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused', 'all', 'ended'] as const
 
 route('GET', '/v1/subscriptions', 'subscription', 'read', (req) => {
   const { account } = req.runtime
-  const status = str(req.params, 'status')
-  if (status !== undefined && !SUB_STATUSES.includes(status)) {
-    throw invalidParam('status', `Invalid status: must be one of ${SUB_STATUSES.join(', ')}`, 'parameter_invalid_empty')
-  }
+  const status = oneOf(req.params, 'status', SUB_STATUSES)
   const customer = str(req.params, 'customer')
   const price = str(req.params, 'price')
   const list = customer ? account.subscriptions.listFor('customer', customer) : account.subscriptions.all
@@ -327,24 +344,58 @@ route('POST', '/v1/subscriptions/:id', 'subscription', 'write', (req, m) => {
     sub.canceledAt = null
     rt.ctx.emit('customer.subscription.updated', 'subscription', sub.id, rt.account.now(), previous)
   }
-  if (str(req.params, 'trial_end') === 'now' && sub.status === 'trialing') convertTrialNow(rt, sub.id)
+  // Validate everything before changing anything: a 400 leaves the subscription as it was.
+  const trialEnd = str(req.params, 'trial_end')
+  let newTrialEnd: number | null = null
+  if (trialEnd !== undefined) {
+    if (sub.status !== 'trialing') {
+      throw invalidParam('trial_end', `The sandbox changes trial_end only on a trialing subscription; ${sub.id} is ${sub.status}.`)
+    }
+    if (trialEnd !== 'now') {
+      if (!/^\d+$/.test(trialEnd)) throw invalidParam('trial_end', 'Invalid timestamp: must be an integer Unix timestamp in the future, or "now".', 'parameter_invalid_integer')
+      newTrialEnd = Number(trialEnd)
+      if (newTrialEnd <= rt.account.now()) throw invalidParam('trial_end', 'Invalid timestamp: must be an integer Unix timestamp in the future.')
+    }
+  }
+  const items = req.params.items
+  const changes = (Array.isArray(items) ? items : []).map((raw, i) => {
+    const item = raw as Params
+    const id = str(item, 'id')
+    const price = str(item, 'price')
+    const quantity = int(item, 'quantity')
+    const deleted = bool(item, `deleted`) === true
+    const target = id ? sub.items.find((x) => x.id === id) : undefined
+    if (id && !target) throw noSuch('subscription item', id, `items[${i}][id]`)
+    if (price && !rt.account.prices.get(price)) throw noSuch('price', price, `items[${i}][price]`)
+    if (deleted && !target) throw invalidParam(`items[${i}][id]`, `Missing required param: items[${i}][id].`, 'parameter_missing')
+    if (!target && !price) throw invalidParam(`items[${i}][price]`, `Missing required param: items[${i}][price].`, 'parameter_missing')
+    return { target, price, quantity, deleted }
+  })
+  const deletedIds = new Set(changes.filter((c) => c.deleted).map((c) => c.target?.id))
+  const added = changes.filter((c) => !c.target).length
+  if (sub.items.length - deletedIds.size + added === 0) {
+    throw invalidParam('items', 'A subscription must have at least one active plan. To cancel a subscription, please use the cancel API endpoint on /v1/subscriptions.')
+  }
+
+  if (trialEnd === 'now') convertTrialNow(rt, sub.id)
   const previous: Record<string, unknown> = {}
+  const before = sub.items.map((i) => buildSubscriptionItem(rt.account, sub, i))
+  if (newTrialEnd !== null) {
+    previous.trial_end = sub.trialEnd
+    previous.items = { data: sub.items.map((i) => ({ id: i.id, current_period_end: sub.periodEnd })) }
+    sub.trialEnd = newTrialEnd
+    sub.periodEnd = newTrialEnd
+    sub.billingCycleAnchor = newTrialEnd
+  }
   const md = metadata(req.params)
   if (md) {
     previous.metadata = { ...sub.metadata }
     sub.metadata = { ...sub.metadata, ...md }
   }
-  const items = req.params.items
-  if (Array.isArray(items)) {
-    const before = sub.items.map((i) => buildSubscriptionItem(rt.account, sub, i))
-    for (const raw of items) {
-      const item = raw as Params
-      const id = str(item, 'id')
-      const price = str(item, 'price')
-      const quantity = int(item, 'quantity')
-      const target = id ? sub.items.find((i) => i.id === id) : undefined
-      if (id && !target) throw noSuch('subscription item', id, 'items')
-      if (price && !rt.account.prices.get(price)) throw noSuch('price', price, 'items')
+  if (changes.length > 0) {
+    for (const change of changes) {
+      const { target, price, quantity } = change
+      if (change.deleted) continue
       if (target) {
         if (price) target.price = price
         if (quantity !== undefined) target.quantity = quantity
@@ -352,6 +403,8 @@ route('POST', '/v1/subscriptions/:id', 'subscription', 'write', (req, m) => {
         sub.items.push({ id: rt.ctx.rng.id('si', 14), created: rt.account.now(), price, quantity: quantity ?? 1 })
       }
     }
+    sub.items = sub.items.filter((i) => !deletedIds.has(i.id))
+    // Arrays in previous_attributes arrive whole.
     previous.items = { data: before }
   }
   if (Object.keys(previous).length > 0) rt.ctx.emit('customer.subscription.updated', 'subscription', sub.id, rt.account.now(), previous)
@@ -367,12 +420,28 @@ route('GET', '/v1/subscription_items', 'subscription', 'read', (req) => {
   const subId = str(req.params, 'subscription')
   if (!subId) throw invalidParam('subscription', 'Missing required param: subscription.', 'parameter_missing')
   const sub = getSubscriptionOrThrow(req.runtime, subId)
-  // In the subscription's item order, `limit` (default 10) and `starting_after` as on other lists.
-  const { limit, startingAfter } = parseListQuery(req.params)
-  const from = startingAfter ? sub.items.findIndex((i) => i.id === startingAfter) + 1 : 0
-  if (startingAfter && from === 0) throw noSuch('subscription_item', startingAfter, 'starting_after')
-  const page = sub.items.slice(from, from + limit)
-  return { object: 'list', data: page.map((i) => buildSubscriptionItem(req.runtime.account, sub, i)), has_more: from + limit < sub.items.length, url: '/v1/subscription_items' }
+  // In the subscription's item order, `limit` (default 10), `starting_after` and `ending_before`
+  // as on other lists.
+  const { limit, startingAfter, endingBefore } = parseListQuery(req.params)
+  const position = (id: string, param: string) => {
+    const index = sub.items.findIndex((i) => i.id === id)
+    if (index === -1) throw noSuch('subscription_item', id, param)
+    return index
+  }
+  let from = 0
+  let to = Math.min(limit, sub.items.length)
+  let hasMore = to < sub.items.length
+  if (startingAfter) {
+    from = position(startingAfter, 'starting_after') + 1
+    to = Math.min(from + limit, sub.items.length)
+    hasMore = to < sub.items.length
+  } else if (endingBefore) {
+    to = position(endingBefore, 'ending_before')
+    from = Math.max(0, to - limit)
+    hasMore = from > 0
+  }
+  const page = sub.items.slice(from, to)
+  return { object: 'list', data: page.map((i) => buildSubscriptionItem(req.runtime.account, sub, i)), has_more: hasMore, url: '/v1/subscription_items' }
 })
 
 route('GET', '/v1/subscription_items/:id', 'subscription', 'read', (req, m) => {
@@ -389,7 +458,7 @@ route('GET', '/v1/invoices', 'invoice', 'read', (req) => {
   const { account } = req.runtime
   const customer = str(req.params, 'customer')
   const subscription = str(req.params, 'subscription')
-  const status = str(req.params, 'status')
+  const status = oneOf(req.params, 'status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const)
   const list = subscription
     ? account.invoices.listFor('subscription', subscription)
     : customer
@@ -479,13 +548,16 @@ route('GET', '/v1/prices', 'plan', 'read', (req) => {
   const { account } = req.runtime
   const active = bool(req.params, 'active')
   const product = str(req.params, 'product')
-  const type = str(req.params, 'type')
+  const type = oneOf(req.params, 'type', ['one_time', 'recurring'] as const)
   const currency = str(req.params, 'currency')
+  const lookupKeys = strList(req.params, 'lookup_keys')
+  if (lookupKeys.length > 10) throw invalidParam('lookup_keys', 'You may pass at most 10 lookup keys.', 'parameter_invalid_empty')
   const matches = (p: { obj: Stripe.Price }) =>
     (active === undefined || p.obj.active === active) &&
     (product === undefined || p.obj.product === product) &&
     (type === undefined || p.obj.type === type) &&
-    (currency === undefined || p.obj.currency === currency)
+    (currency === undefined || p.obj.currency === currency) &&
+    (lookupKeys.length === 0 || (p.obj.lookup_key !== null && lookupKeys.includes(p.obj.lookup_key)))
   return listResponse(req, '/v1/prices', account.prices.all, account.prices, 'price', matches, (p) => buildPrice(p.obj))
 })
 route('GET', '/v1/prices/:id', 'plan', 'read', (req, m) => buildPrice(retrieve(req.runtime.account.prices, m[1] as string, 'price').obj))
@@ -502,7 +574,9 @@ route('POST', '/v1/prices', 'plan', 'write', (req) => {
   }
   if (!product || !rt.account.products.get(product)) throw noSuch('product', product ?? '', 'product')
   const recurring = req.params.recurring
-  const interval = recurring && typeof recurring === 'object' && !Array.isArray(recurring) ? str(recurring, 'interval') : undefined
+  const interval =
+    recurring && typeof recurring === 'object' && !Array.isArray(recurring) ? oneOf(recurring, 'interval', ['day', 'week', 'month', 'year'] as const) : undefined
+  if (recurring !== undefined && recurring !== '' && !interval) throw invalidParam('recurring[interval]', 'Missing required param: recurring[interval].', 'parameter_missing')
   const unitAmount = int(req.params, 'unit_amount') ?? 0
   const id = rt.ctx.rng.id('price')
   const price: Wire<Stripe.Price> = {
@@ -566,7 +640,7 @@ route('GET', '/v1/checkout/sessions', 'checkout_session', 'read', (req) => {
   const { account } = req.runtime
   const customer = str(req.params, 'customer')
   const subscription = str(req.params, 'subscription')
-  const status = str(req.params, 'status')
+  const status = oneOf(req.params, 'status', ['open', 'complete', 'expired'] as const)
   const list = customer ? account.checkoutSessions.listFor('customer', customer) : account.checkoutSessions.all
   const matches = (s: CheckoutSessionRec) =>
     (subscription === undefined || s.subscription === subscription) && (status === undefined || s.status === status)
@@ -578,8 +652,7 @@ route('GET', '/v1/checkout/sessions/:id', 'checkout_session', 'read', (req, m) =
 route('POST', '/v1/checkout/sessions', 'checkout_session', 'write', (req) => {
   const rt = req.runtime
   const now = rt.account.now()
-  const mode = str(req.params, 'mode') ?? 'payment'
-  if (mode !== 'subscription' && mode !== 'payment') throw invalidParam('mode', `Invalid mode: ${mode}`, 'parameter_invalid_empty')
+  const mode = oneOf(req.params, 'mode', ['payment', 'subscription'] as const) ?? 'payment'
   const raw = req.params.line_items
   if (!Array.isArray(raw) || raw.length === 0) throw invalidParam('line_items', 'Missing required param: line_items.', 'parameter_missing')
   const lineItems = raw.map((r, i) => {

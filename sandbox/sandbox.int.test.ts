@@ -158,6 +158,91 @@ describe('lists', () => {
   })
 })
 
+describe('parameters', () => {
+  it('refuses unknown parameters, top-level and nested, with Stripe\'s parameter_unknown', async () => {
+    const stripe = client(sb.secretKey)
+    const top = await errorOf(stripe.customers.list({ limit: 1, foo: 'bar' } as Stripe.CustomerListParams))
+    expect(top).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError)
+    expect(top).toMatchObject({ statusCode: 400, code: 'parameter_unknown', param: 'foo', message: 'Received unknown parameter: foo' })
+    const customer = await stripe.customers.create({ email: 'params@example.com' })
+    const price = (await stripe.prices.list({ lookup_keys: ['proMonthly'] })).data[0] as Stripe.Price
+    const nested = await errorOf(
+      stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id, bogus: 1 } as Stripe.SubscriptionCreateParams.Item] }),
+    )
+    expect(nested).toMatchObject({ statusCode: 400, code: 'parameter_unknown', param: 'items[0][bogus]' })
+    // Real Stripe parameters the sandbox does not implement are refused too, never ignored.
+    const unimplemented = await errorOf(stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: 'default_incomplete' }))
+    expect(unimplemented).toMatchObject({ statusCode: 400, code: 'parameter_unknown', param: 'payment_behavior' })
+    expect((await stripe.subscriptions.list({ customer: customer.id, status: 'all' })).data).toHaveLength(0)
+  })
+
+  it('refuses invalid enum values instead of matching nothing', async () => {
+    const stripe = client(sb.secretKey)
+    const invoices = await errorOf(stripe.invoices.list({ status: 'bogus' as Stripe.InvoiceListParams.Status }))
+    expect(invoices).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', param: 'status' })
+    expect(invoices.message).toBe('Invalid status: must be one of draft, open, paid, uncollectible, or void')
+    expect((await errorOf(stripe.subscriptions.list({ status: 'gone' as Stripe.SubscriptionListParams.Status }))).param).toBe('status')
+    expect((await errorOf(stripe.prices.list({ type: 'monthly' as Stripe.PriceListParams.Type }))).param).toBe('type')
+    expect((await errorOf(stripe.checkout.sessions.list({ status: 'done' as Stripe.Checkout.SessionListParams.Status }))).param).toBe('status')
+    expect((await stripe.invoices.list({ status: 'paid', limit: 5 })).data.every((i) => i.status === 'paid')).toBe(true)
+  })
+
+  it('filters prices by lookup_keys', async () => {
+    const stripe = client(sb.secretKey)
+    const prices = await stripe.prices.list({ lookup_keys: ['proMonthly', 'starterAnnual'], limit: 100 })
+    expect(prices.data.map((p) => p.lookup_key).sort()).toEqual(['proMonthly', 'starterAnnual'])
+    expect((await stripe.prices.list({ lookup_keys: ['nope'] })).data).toHaveLength(0)
+  })
+
+  it('updates a trial end and deletes items; refuses what it cannot do', async () => {
+    const acct = sb.createAccount({ customers: 0, seed: 17 })
+    const stripe = client(acct.secretKey)
+    const prices = (await stripe.prices.list({ limit: 100 })).data
+    const seats = prices.find((p) => p.lookup_key === 'teamSeats') as Stripe.Price
+    const metered = prices.find((p) => p.lookup_key === 'apiMetered') as Stripe.Price
+    const customer = await stripe.customers.create({ email: 'trial@example.com', payment_method: 'pm_card_visa' })
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: seats.id, quantity: 3 }, { price: metered.id }], trial_period_days: 14 })
+    expect(sub.status).toBe('trialing')
+
+    const later = (sub.trial_end as number) + 7 * 86_400
+    const extended = await stripe.subscriptions.update(sub.id, { trial_end: later })
+    expect(extended.trial_end).toBe(later)
+    expect(extended.items.data.every((i) => i.current_period_end === later)).toBe(true)
+    const event = (await stripe.events.list({ type: 'customer.subscription.updated', limit: 1 })).data[0] as Stripe.Event
+    expect(event.data.previous_attributes).toMatchObject({ trial_end: sub.trial_end })
+
+    const meteredItem = sub.items.data.find((i) => i.price.id === metered.id) as Stripe.SubscriptionItem
+    const trimmed = await stripe.subscriptions.update(sub.id, { items: [{ id: meteredItem.id, deleted: true }] })
+    expect(trimmed.items.data.map((i) => i.price.id)).toEqual([seats.id])
+    const seatItem = trimmed.items.data[0] as Stripe.SubscriptionItem
+    const lastOne = await errorOf(stripe.subscriptions.update(sub.id, { items: [{ id: seatItem.id, deleted: true }] }))
+    expect(lastOne).toMatchObject({ statusCode: 400, param: 'items' })
+    expect((await stripe.subscriptions.retrieve(sub.id)).items.data).toHaveLength(1)
+
+    const ended = await stripe.subscriptions.update(sub.id, { trial_end: 'now' })
+    expect(ended.status).toBe('active')
+    const notTrialing = await errorOf(stripe.subscriptions.update(sub.id, { trial_end: later }))
+    expect(notTrialing).toMatchObject({ statusCode: 400, param: 'trial_end' })
+  })
+
+  it('pages subscription items backwards with ending_before', async () => {
+    const acct = sb.createAccount({ customers: 0, seed: 18 })
+    const stripe = client(acct.secretKey)
+    const prices = (await stripe.prices.list({ limit: 100, type: 'recurring' })).data.filter((p) => p.recurring?.interval === 'month' && p.currency === 'usd')
+    const customer = await stripe.customers.create({ email: 'items@example.com', payment_method: 'pm_card_visa' })
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: prices.map((p) => ({ price: p.id })) })
+    const ids = sub.items.data.map((i) => i.id)
+    expect(ids.length).toBeGreaterThanOrEqual(4)
+    const last = ids.at(-1) as string
+    const before = await stripe.subscriptionItems.list({ subscription: sub.id, ending_before: last, limit: 2 })
+    expect(before.data.map((i) => i.id)).toEqual(ids.slice(-3, -1))
+    expect(before.has_more).toBe(true)
+    const first = await stripe.subscriptionItems.list({ subscription: sub.id, ending_before: ids[1] as string, limit: 2 })
+    expect(first.data.map((i) => i.id)).toEqual([ids[0]])
+    expect(first.has_more).toBe(false)
+  })
+})
+
 describe('keys and permissions', () => {
   const probes: Record<string, { resource: Resource; level: 'read' | 'write'; call: (s: Stripe) => Promise<unknown> }> = {
     charges: { resource: 'charge', level: 'read', call: (s) => s.charges.list({ limit: 1 }) },
