@@ -1,21 +1,37 @@
 import { expect, type Page, test } from '@playwright/test'
 import { newPerson, signUp } from './support/people'
-import { connectSandboxAccount, createSandboxAccount, createSandboxCustomer, createSandboxKey, revokeSandboxKey, waitForImport } from './support/sandbox'
+import {
+  connectSandboxAccount,
+  createSandboxAccount,
+  createSandboxCustomer,
+  createSandboxKey,
+  deleteSandboxWebhookEndpoint,
+  listSandboxCustomers,
+  revokeSandboxKey,
+  sandboxAccountCounts,
+  sandboxWebhookEndpoints,
+  setSandboxFaults,
+  waitForImport,
+} from './support/sandbox'
 
-// Sync health (F21) in the browser: after an import the page says healthy with the right
-// counts and a chart; the key is revoked in the sandbox and one event arrives → within seconds
-// the page says "Needs re-auth" and the admin has an in-app alert and an email in the outbox;
-// a new key is saved on the page → healthy again, with a recovery notice.
+// Sync health (F21) in the browser: after an import the page says healthy with the contact and
+// object counts the sandbox holds and a chart; the key is revoked in the sandbox and one event
+// arrives → within seconds the page says "Needs re-auth" and the admin has an in-app alert and
+// an email in the outbox; a new key is saved on the page → healthy again, with a recovery
+// notice. Then paused, failing (our endpoint deleted in Stripe, repaired) and degraded (429s
+// during a re-sync), each state looked at in a screenshot under test-results/screenshots/.
 
 // Every permission the wizard asks for (the same list as e2e/connect-stripe.spec.ts).
 const wizardPermissions = ['rak_charge_read', 'rak_customer_read', 'rak_event_read', 'rak_checkout_session_read', 'rak_invoice_read', 'rak_plan_read', 'rak_subscription_read', 'rak_webhook_write', 'rak_product_read']
 
 type HealthView = { checkedAt: { key: string | null } }
 
+const fmt = (n: number) => new Intl.NumberFormat('en-US').format(n)
+
 const healthOf = async (page: Page, connectionId: string) => (await (await page.request.get(`/api/stripe/connections/${connectionId}/health`)).json()) as HealthView
 
 test('healthy after an import; a revoked key → needs re-auth with an alert; a new key → healthy again', async ({ page }) => {
-  test.setTimeout(300_000)
+  test.setTimeout(420_000)
   const account = await createSandboxAccount(30)
   const person = newPerson('Health')
   await signUp(page, person)
@@ -29,8 +45,18 @@ test('healthy after an import; a revoked key → needs re-auth with an alert; a 
   await expect(page.getByTestId('figure-events')).not.toHaveText('0', { timeout: 20_000 })
   await expect(page.getByTestId('endpoint-check')).toHaveCount(3)
   await expect(page.getByTestId('endpoint-card')).not.toContainText('Not checked yet', { timeout: 20_000 })
-  // 30 imported customers and the one just created, each linked to a contact.
-  await expect(page.getByTestId('figure-contacts')).toHaveText('31', { timeout: 20_000 })
+  // Contacts and objects against the sandbox's own numbers: customers sharing an email (any
+  // case) are one contact (F9), a customer without email is a contact of its own.
+  const customers = await listSandboxCustomers(account.secretKey)
+  expect(customers).toHaveLength(31)
+  const emails = customers.flatMap((c) => (c.email ? [c.email.trim().toLowerCase()] : []))
+  const expectedContacts = new Set(emails).size + customers.filter((c) => !c.email).length
+  await expect(page.getByTestId('figure-contacts')).toHaveText(fmt(expectedContacts), { timeout: 20_000 })
+  const counts = await sandboxAccountCounts(account.accountId)
+  const objectsCard = page.getByTestId('figure-objects').locator('..')
+  for (const type of ['customers', 'subscriptions', 'invoices', 'charges'] as const) await expect(objectsCard).toContainText(`${fmt(counts[type])} ${type}`)
+  await expect(page.getByTestId('import-card')).toContainText('Finished')
+  await expect(page.getByTestId('import-summary')).toContainText(/objects in \d/)
   await expect(page.getByTestId('events-chart').locator('.recharts-bar-rectangle').first()).toBeVisible()
   await expect(page.getByTestId('no-errors')).toBeVisible()
   await page.screenshot({ path: 'test-results/screens/health-healthy.png', fullPage: true })
@@ -71,6 +97,38 @@ test('healthy after an import; a revoked key → needs re-auth with an alert; a 
   await page.getByRole('button', { name: 'Notifications' }).click()
   await expect(page.getByTestId('notice-panel').getByTestId('notice').first()).toContainText('recovered', { timeout: 10_000 })
   await page.screenshot({ path: 'test-results/screens/health-recovered.png', fullPage: true })
+  await page.getByRole('button', { name: 'Notifications' }).click()
+
+  // Paused by the admin, then resumed.
+  await page.getByRole('button', { name: 'Pause syncing' }).click()
+  await expect(page.getByTestId('health-state')).toHaveText('Paused', { timeout: 10_000 })
+  await expect(page.getByTestId('reason-paused')).toContainText('An admin paused syncing')
+  await page.screenshot({ path: 'test-results/screenshots/health-paused.png', fullPage: true })
+  await page.getByRole('button', { name: 'Resume syncing' }).first().click()
+  await expect(page.getByTestId('health-state')).toHaveText('Healthy', { timeout: 20_000 })
+
+  // Failing: someone deletes our endpoint in the Stripe dashboard; a check finds it; repair recreates it.
+  const [endpoint] = (await sandboxWebhookEndpoints(account.accountId)).filter((e) => e.metadata.churnless_connection_id === connection.id)
+  await deleteSandboxWebhookEndpoint(account.secretKey, endpoint!.id)
+  await page.getByRole('button', { name: 'Check now' }).click()
+  await expect(page.getByTestId('health-state')).toHaveText('Failing', { timeout: 20_000 })
+  await expect(page.getByTestId('reason-endpoint_deleted')).toContainText('no longer exists in Stripe')
+  await page.screenshot({ path: 'test-results/screenshots/health-failing.png', fullPage: true })
+  await page.getByRole('button', { name: 'Repair endpoint' }).first().click()
+  await expect(page.getByTestId('health-state')).toHaveText('Healthy', { timeout: 20_000 })
+  expect((await sandboxWebhookEndpoints(account.accountId)).filter((e) => e.metadata.churnless_connection_id === connection.id).map((e) => e.status)).toEqual(['enabled'])
+
+  // Degraded: Stripe rate-limits a re-sync (1 request/s) and the workspace alerts from one 429.
+  await page.getByLabel('Stripe 429s per hour from').fill('1')
+  await page.getByRole('button', { name: 'Save thresholds' }).click()
+  await expect(page.getByText('Saved. The state above uses them from now on.')).toBeVisible()
+  await setSandboxFaults(account.accountId, { rateLimit: 1 })
+  await page.getByRole('button', { name: 'Re-sync now' }).first().click()
+  await expect(page.getByTestId('health-state')).toHaveText('Degraded', { timeout: 60_000 })
+  await expect(page.getByTestId('reason-rate_limited')).toContainText('with 429 (rate limited)')
+  await expect(page.getByTestId('figure-429')).not.toHaveText('0')
+  await page.screenshot({ path: 'test-results/screenshots/health-degraded.png', fullPage: true })
+  await setSandboxFaults(account.accountId, { rateLimit: null })
 
   // The alert and the recovery were emailed to the admin: the outbox shows both.
   await page.goto('/settings/outbox')

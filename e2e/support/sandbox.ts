@@ -25,6 +25,36 @@ export async function sandboxWebhookEndpoints(accountId: string) {
   return ((await res.json()) as { data: { id: string; url: string; status: string; secret: string; metadata: Record<string, string> }[] }).data
 }
 
+/** What the sandbox holds for an account (its own numbers, to compare the app's figures with). */
+export async function sandboxAccountCounts(accountId: string) {
+  const res = await fetch(`${sandboxUrl}/_sandbox/accounts/${accountId}`)
+  if (!res.ok) throw new Error(`sandbox account: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { counts: { customers: number; subscriptions: number; invoices: number; charges: number; events: number } }).counts
+}
+
+export const setSandboxFaults = (accountId: string, faults: { rateLimit?: number | null; dropRate?: number; errorRate?: number }) => control(`/accounts/${accountId}/faults`, faults)
+
+/** Stripe's REST API of the sandbox with the account's secret key, as the account owner would call it. */
+async function asOwner<T>(secretKey: string, method: string, path: string): Promise<T> {
+  const res = await fetch(`${sandboxUrl}/v1${path}`, { method, headers: { authorization: `Bearer ${secretKey}` } })
+  if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${await res.text()}`)
+  return (await res.json()) as T
+}
+
+/** Every customer of the account (all pages). */
+export async function listSandboxCustomers(secretKey: string) {
+  const out: { id: string; email: string | null; metadata: Record<string, string> }[] = []
+  for (let after: string | undefined; ; ) {
+    const page = await asOwner<{ data: typeof out; has_more: boolean }>(secretKey, 'GET', `/customers?limit=100${after ? `&starting_after=${after}` : ''}`)
+    out.push(...page.data)
+    if (!page.has_more || !page.data.length) return out
+    after = page.data.at(-1)!.id
+  }
+}
+
+/** Someone deletes a webhook endpoint in the Stripe dashboard. */
+export const deleteSandboxWebhookEndpoint = (secretKey: string, endpointId: string) => asOwner(secretKey, 'DELETE', `/webhook_endpoints/${endpointId}`)
+
 export const createSandboxCustomer = (accountId: string, customer: { email: string; name: string; metadata?: Record<string, string> }) =>
   control<{ customer: string }>(`/accounts/${accountId}/customers`, customer).then((r) => r.customer)
 
