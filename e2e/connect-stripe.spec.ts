@@ -110,5 +110,7 @@ test('a marketer cannot open the wizard or call its API', async ({ page, browser
   expect((await marketer.goto('/settings/stripe/connect'))?.status()).toBe(403)
   const api = await marketer.request.post('/api/stripe/connections/sandbox')
   expect(api.status()).toBe(403)
+  const primary = await marketer.request.patch('/api/stripe/connections/any-connection', { data: { isPrimary: true } })
+  expect(primary.status()).toBe(403)
   await context.close()
 })
