@@ -29,6 +29,8 @@ export interface StartSandboxOptions extends CreateAccountOptions {
   port?: number
   host?: string
   delivery?: Partial<DeliveryOptions>
+  /** Clock of the rate-limit fault in ms (default `performance.now`): tests hold it still. */
+  monotonicMs?: () => number
 }
 
 /** Lifecycle and fault control for one account; each action returns the ids of its events. */
@@ -116,7 +118,7 @@ export interface RunningSandbox extends AccountKeys {
 }
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
-  const sandbox = new Sandbox({ retryBaseMs: 1000, maxAttempts: 8, timeoutMs: 10_000, ...options.delivery })
+  const sandbox = new Sandbox({ retryBaseMs: 1000, maxAttempts: 8, timeoutMs: 10_000, ...options.delivery }, options.monotonicMs)
   const keys = sandbox.createAccount(options)
   const server = createSandboxServer(sandbox)
   server.keepAliveTimeout = 65_000

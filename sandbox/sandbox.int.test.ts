@@ -7,6 +7,8 @@ import { F2_PERMISSIONS, type Resource, type RunningSandbox, startSandbox } from
 
 let sb: RunningSandbox
 const CUSTOMERS = 400
+/** The rate limiter's clock: held still, so a burst is counted exactly however loaded the machine. */
+let limiterMs = 0
 
 function client(key: string, extra: Partial<Stripe.StripeConfig> = {}): Stripe {
   const url = new URL(sb.url)
@@ -23,7 +25,7 @@ async function errorOf(p: Promise<unknown>): Promise<Stripe.errors.StripeError> 
 }
 
 beforeAll(async () => {
-  sb = await startSandbox({ customers: CUSTOMERS, seed: 3, delivery: { retryBaseMs: 30, maxAttempts: 3 } })
+  sb = await startSandbox({ customers: CUSTOMERS, seed: 3, delivery: { retryBaseMs: 30, maxAttempts: 3 }, monotonicMs: () => limiterMs })
 })
 afterAll(async () => {
   await sb?.close()
@@ -318,19 +320,42 @@ describe('faults', () => {
     const other = sb.createAccount({ customers: 5, seed: 9 })
     other.control.setFaults({ rateLimit: 10 })
     const stripe = client(other.secretKey)
-    const results = await Promise.allSettled(Array.from({ length: 40 }, () => stripe.customers.list({ limit: 1 })))
-    const limited = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as Stripe.errors.StripeError)
-    expect(limited.length).toBeGreaterThanOrEqual(20)
-    expect(limited.length).toBeLessThanOrEqual(30)
+    const burst = async (n: number) => {
+      const results = await Promise.allSettled(Array.from({ length: n }, () => stripe.customers.list({ limit: 1 })))
+      return results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as Stripe.errors.StripeError)
+    }
+    // A full bucket holds 10 requests; with the clock still, the other 30 are refused.
+    const limited = await burst(40)
+    expect(limited).toHaveLength(30)
     expect(limited.every((e) => e.statusCode === 429 && e.code === 'rate_limit')).toBe(true)
     expect(limited[0]?.headers?.['stripe-rate-limited-reason']).toBe('global-rate')
+    expect(limited[0]?.headers?.['stripe-should-retry']).toBe('false')
+    // Half a second refills 5 at 10 requests/s.
+    limiterMs += 500
+    expect(await burst(8)).toHaveLength(3)
     // Another account's budget is untouched: limits are per account.
     await client(sb.secretKey).customers.list({ limit: 1 })
     other.control.setFaults({ rateLimit: 1, lockTimeoutRate: 1 })
-    const burst = await Promise.allSettled(Array.from({ length: 5 }, () => stripe.customers.list({ limit: 1 })))
-    const lock = burst.find((r) => r.status === 'rejected') as PromiseRejectedResult
-    expect((lock.reason as Stripe.errors.StripeError).code).toBe('lock_timeout')
-    expect((lock.reason as Stripe.errors.StripeError).headers?.['stripe-should-retry']).toBe('true')
+    const locked = await burst(5)
+    expect(locked).toHaveLength(5)
+    expect(locked.every((e) => e.statusCode === 429 && e.code === 'lock_timeout')).toBe(true)
+    expect(locked[0]?.headers?.['stripe-should-retry']).toBe('true')
+  })
+
+  it('latencyMs delays every answer of that account by at least that long', async () => {
+    const slow = sb.createAccount({ customers: 5, seed: 19 })
+    slow.control.setFaults({ latencyMs: 250 })
+    const stripe = client(slow.secretKey)
+    const started = performance.now()
+    const [page, err] = await Promise.all([stripe.customers.list({ limit: 2 }), errorOf(stripe.customers.retrieve('cus_missing'))])
+    const elapsed = performance.now() - started
+    expect(page.data).toHaveLength(2)
+    expect(err.statusCode).toBe(404)
+    expect(elapsed).toBeGreaterThanOrEqual(250)
+    const one = performance.now()
+    await stripe.customers.list({ limit: 1 })
+    expect(performance.now() - one).toBeGreaterThanOrEqual(250)
+    slow.control.setFaults({ latencyMs: 0 })
   })
 
   it('random 5xx carry Stripe-Should-Retry', async () => {
@@ -524,6 +549,27 @@ describe('webhooks and lifecycle', () => {
     const lost = await stripe.events.list({ delivery_success: false, limit: 100 })
     expect(lost.data.map((e) => e.id)).toContain(dropped.events[0])
     expect(lost.data.map((e) => e.id)).not.toContain(dup.events[0])
+  })
+
+  it('reorderWindow shuffles deliveries within each window of N, each delivered once and verifiable', async () => {
+    const acct = sb.createAccount({ customers: 0, seed: 20 })
+    const stripe = client(acct.secretKey)
+    const secret = await endpoint(stripe)
+    acct.control.setFaults({ reorderWindow: 5 })
+    received.length = 0
+    const emitted: string[] = []
+    // Each customer with a card is three events: 15 in all, three full windows.
+    for (let i = 0; i < 5; i++) emitted.push(...acct.control.createCustomer({ email: `order${i}@example.com` }).events)
+    expect(emitted).toHaveLength(15)
+    await acct.control.webhooksIdle()
+    const delivered = received.map((r) => stripe.webhooks.constructEvent(r.body, r.signature, secret).id)
+    expect([...delivered].sort()).toEqual([...emitted].sort())
+    const log = acct.control.runtime.dispatcher.log.filter((d) => d.attempt === 1)
+    const sentOrder = [...log].sort((a, b) => a.sent - b.sent).map((d) => d.eventId)
+    for (let w = 0; w < 3; w++) {
+      expect(new Set(sentOrder.slice(5 * w, 5 * w + 5))).toEqual(new Set(emitted.slice(5 * w, 5 * w + 5)))
+    }
+    expect(sentOrder).not.toEqual(emitted)
   })
 
   it('webhook endpoints: update disables, re-enables and re-subscribes; a disabled endpoint gets nothing; a deleted one is 404 resource_missing', async () => {

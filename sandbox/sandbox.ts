@@ -53,7 +53,11 @@ export class Sandbox {
   readonly keys = new Map<string, KeyEntry>()
   private accountCounter = 0
 
-  constructor(readonly delivery: DeliveryOptions = DEFAULT_DELIVERY) {}
+  constructor(
+    readonly delivery: DeliveryOptions = DEFAULT_DELIVERY,
+    /** The clock the rate limiter refills by (ms); a test can hold it still to count exactly. */
+    readonly monotonicMs: () => number = () => performance.now(),
+  ) {}
 
   createAccount(options: CreateAccountOptions = {}): AccountKeys {
     const seed = options.seed ?? 1

@@ -47,8 +47,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 class RateLimiter {
   private readonly buckets = new WeakMap<Account, { tokens: number; at: number }>()
 
+  /** `nowMs`: a monotonic clock in milliseconds; tests pass one they move by hand. */
+  constructor(private readonly nowMs: () => number) {}
+
   take(account: Account, perSecond: number): boolean {
-    const now = performance.now()
+    const now = this.nowMs()
     let bucket = this.buckets.get(account)
     if (!bucket) {
       bucket = { tokens: perSecond, at: now }
@@ -63,7 +66,7 @@ class RateLimiter {
 }
 
 export function createSandboxServer(sandbox: Sandbox): Server {
-  const limiter = new RateLimiter()
+  const limiter = new RateLimiter(sandbox.monotonicMs)
 
   async function handleV1(req: IncomingMessage, res: ServerResponse, url: URL, reqId: string): Promise<void> {
     const baseHeaders = { 'request-id': reqId, 'stripe-version': API_VERSION }

@@ -22,6 +22,8 @@ export interface DeliveryRecord {
   status: number | null
   error: string | null
   at: number
+  /** Order in which the dispatcher sent it (1, 2, …): `log` itself is in order of completion. */
+  sent: number
   /** Why the sandbox did something unusual with this delivery (fault switches). */
   fault: 'dropped' | 'duplicated' | null
 }
@@ -50,6 +52,7 @@ export class WebhookDispatcher {
   private flushTimer: NodeJS.Timeout | null = null
   private readonly timers = new Set<NodeJS.Timeout>()
   private inFlight = 0
+  private sentCount = 0
   private idleWaiters: (() => void)[] = []
   private closed = false
 
@@ -73,7 +76,7 @@ export class WebhookDispatcher {
   private schedule(task: Task): void {
     const faults = this.account.faults
     if (task.attempt === 1 && faults.dropRate > 0 && this.rng.chance(faults.dropRate)) {
-      this.log.push({ eventId: task.event.id, endpointId: task.endpoint.id, attempt: 0, status: null, error: null, at: Date.now(), fault: 'dropped' })
+      this.log.push({ eventId: task.event.id, endpointId: task.endpoint.id, attempt: 0, status: null, error: null, at: Date.now(), sent: 0, fault: 'dropped' })
       return
     }
     const duplicate = task.attempt === 1 && faults.duplicateRate > 0 && this.rng.chance(faults.duplicateRate)
@@ -113,6 +116,7 @@ export class WebhookDispatcher {
       status: null,
       error: null,
       at: Date.now(),
+      sent: ++this.sentCount,
       fault: duplicated ? 'duplicated' : null,
     }
     fetch(task.endpoint.url, {
