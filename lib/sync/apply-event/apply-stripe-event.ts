@@ -13,6 +13,7 @@ import { completeSubscriptionItems } from '../../stripe/subscription-items'
 import { normalizeEmail } from '../../email'
 import { customerEvents } from './customer'
 import { deriveLifecycleEvents, type SubscriptionState } from './derive-lifecycle'
+import { expandEventDiscounts } from './expand-discounts'
 import { handlerFor } from './handlers'
 import type { EventHandler } from './types'
 
@@ -101,6 +102,10 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
       if (handler.mirror === 'subscription' && !deleted && (current.items as { has_more?: boolean } | undefined)?.has_more) {
         stripe ??= deps.stripeFor(connection)
         await completeSubscriptionItems(stripe, current)
+      }
+      // Events carry discount ids; keep the expanded discounts MRR needs (expand-discounts.ts).
+      if ((handler.mirror === 'subscription' || handler.mirror === 'customer') && !deleted) {
+        current = await expandEventDiscounts({ db, connectionId: args.connectionId, stripe: () => (stripe ??= deps.stripeFor(connection)) }, { type: handler.mirror, object: current, previous: previous?.data })
       }
       await writeMirror(db, { connectionId: args.connectionId, type: handler.mirror, writes: [{ object: current, dataAsOf: asOf, deleted, livemode: envelope.livemode }] })
     }
