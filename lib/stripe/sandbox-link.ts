@@ -3,9 +3,12 @@ import { permissionSpecs } from './permissions'
 
 // "Try with a sandbox account": the local Stripe sandbox (sandbox/) creates an account with
 // sample data and a restricted key, and the wizard then runs its normal path against it.
-// It is offered when STRIPE_SANDBOX_URL is set (npm run dev sets it) and, in production
-// builds, only with STRIPE_SANDBOX_ENABLED=1.
+// It is offered when STRIPE_SANDBOX_URL is set (the launcher sets it when it starts the sandbox)
+// and, in production builds, only with STRIPE_SANDBOX_ENABLED=1: the launcher sets that only
+// for an explicit STRIPE_SANDBOX=1 (scripts/lib/stripe-sandbox-service.mjs), so `npm start` on
+// the embedded defaults does not show a demo to people who did not ask for it.
 
+/** The sandbox's base URL when this build may offer it, else null. */
 export function sandboxUrl(source: Record<string, string | undefined> = process.env): string | null {
   const url = source.STRIPE_SANDBOX_URL
   if (!url) return null

@@ -10,12 +10,31 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
 
 const DEFAULT_PORT = 12111
 
+// When the sandbox runs, and who sees "Try with a sandbox account". It is a demo: a production
+// build must not offer it to people who did not ask for it.
+// - STRIPE_SANDBOX=1: started anywhere and offered, production builds included (the e2e suite runs
+//   a production build this way); the app gets STRIPE_SANDBOX_ENABLED=1.
+// - otherwise, on the embedded database: started, and offered by development builds only
+//   (`npm run dev`); a production build (`npm start`) hides it (lib/stripe/sandbox-link.ts).
+// - STRIPE_SANDBOX=0, or STRIPE_SANDBOX_URL already set (a sandbox you run yourself): not started.
+
 /** On with the embedded database unless STRIPE_SANDBOX=0; anywhere with STRIPE_SANDBOX=1; never when STRIPE_SANDBOX_URL points at one already. */
 /** @param {Record<string, string | undefined>} env */
 export function sandboxWanted(env) {
   if (env.STRIPE_SANDBOX_URL) return false
   if (env.STRIPE_SANDBOX === '1') return true
   return env.STRIPE_SANDBOX !== '0' && env.CHURNLESS_EMBEDDED_DB === '1'
+}
+
+/**
+ * What the app is told about a sandbox started at `url`: always where it is; that production
+ * builds may offer it only when STRIPE_SANDBOX=1 asked for it explicitly.
+ * @param {Record<string, string | undefined>} env
+ * @param {string} url
+ * @returns {Record<string, string>}
+ */
+export function sandboxAppEnv(env, url) {
+  return env.STRIPE_SANDBOX === '1' ? { STRIPE_SANDBOX_URL: url, STRIPE_SANDBOX_ENABLED: '1' } : { STRIPE_SANDBOX_URL: url }
 }
 
 /** @type {import('./launcher.mjs').CompanionService} */
@@ -35,7 +54,7 @@ export const stripeSandboxService = {
           child.removeAllListeners('exit')
           child.stdout.resume()
           resolve({
-            env: { STRIPE_SANDBOX_URL: url, STRIPE_SANDBOX_ENABLED: '1' },
+            env: sandboxAppEnv(env, url),
             stop: () =>
               new Promise((done) => {
                 if (child.exitCode !== null) return done()
