@@ -69,6 +69,11 @@ function route(method: string, path: string, resource: Resource, level: 'read' |
   routes.push({ method, pattern: new RegExp(`^${path.replace(/:(\w+)/g, '([^/]+)')}$`), resource, level, allowed, handler })
 }
 
+/** Every `rak_<resource>_<level>` some endpoint requires, as `resource:level` (tests cover each). */
+export function modeledPermissions(): string[] {
+  return [...new Set(routes.map((r) => `${r.resource}:${r.level}`))].sort()
+}
+
 export function findRoute(method: string, path: string): { route: Route; match: RegExpExecArray } | null {
   for (const r of routes) {
     if (r.method !== method) continue

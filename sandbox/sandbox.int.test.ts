@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { F2_PERMISSIONS, type Resource, type RunningSandbox, startSandbox } from './index'
+import { modeledPermissions } from './api'
+import { F2_PERMISSIONS, RESOURCES, type Resource, type RunningSandbox, startSandbox } from './index'
 
 let sb: RunningSandbox
 const CUSTOMERS = 400
@@ -279,6 +280,72 @@ describe('keys and permissions', () => {
     expect(err.message).toContain(`'rak_${probe.resource}_${probe.level}'`)
     expect(err.message).toContain(sb.accountId)
     expect(err.message).not.toContain(key)
+  })
+
+  describe('every permission the sandbox models, missing in turn', () => {
+    let acct: ReturnType<RunningSandbox['createAccount']>
+    const ids = { customer: '', charge: '', product: '', price: '', subscription: '' }
+    type Probe = { resource: Resource; level: 'read' | 'write'; call: (s: Stripe) => Promise<unknown> }
+    const all: Probe[] = [
+      { resource: 'account', level: 'read', call: (s) => s.accounts.retrieveCurrent() },
+      { resource: 'charge', level: 'read', call: (s) => s.charges.list({ limit: 1 }) },
+      { resource: 'checkout_session', level: 'read', call: (s) => s.checkout.sessions.list({ limit: 1 }) },
+      {
+        resource: 'checkout_session',
+        level: 'write',
+        call: (s) => s.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: ids.price, quantity: 1 }], customer: ids.customer }),
+      },
+      { resource: 'coupon', level: 'read', call: (s) => s.coupons.list({ limit: 1 }) },
+      { resource: 'customer', level: 'read', call: (s) => s.customers.list({ limit: 1 }) },
+      { resource: 'customer', level: 'write', call: (s) => s.customers.create({ email: 'probe@example.com' }) },
+      { resource: 'event', level: 'read', call: (s) => s.events.list({ limit: 1 }) },
+      { resource: 'invoice', level: 'read', call: (s) => s.invoices.list({ limit: 1 }) },
+      { resource: 'payment_method', level: 'read', call: (s) => s.paymentMethods.list({ customer: ids.customer }) },
+      { resource: 'plan', level: 'read', call: (s) => s.prices.list({ limit: 1 }) },
+      { resource: 'plan', level: 'write', call: (s) => s.prices.create({ currency: 'usd', product: ids.product, unit_amount: 100 }) },
+      { resource: 'product', level: 'read', call: (s) => s.products.list({ limit: 1 }) },
+      { resource: 'product', level: 'write', call: (s) => s.products.create({ name: 'Probe' }) },
+      { resource: 'refund', level: 'read', call: (s) => s.refunds.list({ limit: 1 }) },
+      { resource: 'refund', level: 'write', call: (s) => s.refunds.create({ charge: ids.charge, amount: 1 }) },
+      { resource: 'subscription', level: 'read', call: (s) => s.subscriptions.list({ limit: 1 }) },
+      { resource: 'subscription', level: 'write', call: (s) => s.subscriptions.update(ids.subscription, { metadata: { probe: 'yes' } }) },
+      { resource: 'webhook', level: 'read', call: (s) => s.webhookEndpoints.list({ limit: 1 }) },
+      { resource: 'webhook', level: 'write', call: (s) => s.webhookEndpoints.create({ url: 'http://127.0.0.1:9/none', enabled_events: ['customer.created'] }) },
+    ]
+    const everything = Object.fromEntries(RESOURCES.map((r) => [r, 'write' as const]))
+
+    beforeAll(async () => {
+      acct = sb.createAccount({ customers: 40, seed: 21 })
+      const stripe = client(acct.secretKey)
+      const sub = (await stripe.subscriptions.list({ status: 'active', limit: 1 })).data[0] as Stripe.Subscription
+      const charge = (await stripe.charges.list({ limit: 100 })).data.find((c) => c.status === 'succeeded' && c.amount > 100) as Stripe.Charge
+      const price = sub.items.data[0]?.price as Stripe.Price
+      Object.assign(ids, { customer: sub.customer as string, charge: charge.id, product: price.product as string, price: price.id, subscription: sub.id })
+    })
+
+    it('the probes cover every resource and level an endpoint requires', () => {
+      expect(all.map((p) => `${p.resource}:${p.level}`).sort()).toEqual(modeledPermissions())
+    })
+
+    it('a key with every permission passes every probe; the F2 key passes the F2 ones', async () => {
+      const full = client(acct.control.createKey(everything))
+      for (const probe of all) await probe.call(full)
+      const f2 = client(acct.restrictedKey)
+      const granted = all.filter((p) => F2_PERMISSIONS[p.resource] === 'write' || (F2_PERMISSIONS[p.resource] === 'read' && p.level === 'read'))
+      expect(granted.length).toBe(10)
+      for (const probe of granted) await probe.call(f2)
+    })
+
+    it.each(all.map((p) => [`rak_${p.resource}_${p.level}`, p] as const))('without %s: 403 naming it', async (name, probe) => {
+      // Write missing: the resource stays readable, so the 403 is about the level alone.
+      const key = acct.control.createKey({ ...everything, [probe.resource]: probe.level === 'write' ? 'read' : 'none' })
+      const err = await errorOf(probe.call(client(key)))
+      expect(err).toBeInstanceOf(Stripe.errors.StripePermissionError)
+      expect(err.statusCode).toBe(403)
+      expect(err.message).toContain(`'${name}'`)
+      expect(err.message).toContain(acct.accountId)
+      expect(err.message).not.toContain(key)
+    })
   })
 
   it('expanding a resource the key may not read is a 403 too', async () => {
