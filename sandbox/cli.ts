@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       name: { type: 'string' },
       now: { type: 'string' },
+      'jpy-customers': { type: 'string' },
     },
     strict: true,
   })
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     seed: intOption(values.seed, 'seed', 1),
     name: values.name,
     now: values.now === undefined ? undefined : intOption(values.now, 'now', 0),
+    jpyCustomers: intOption(values['jpy-customers'], 'jpy-customers', 0),
   })
   process.stdout.write(
     `${JSON.stringify({

@@ -24,6 +24,7 @@ export const createAccountSchema = z.object({
   seed: z.number().int().default(1),
   name: z.string().min(1).max(100).optional(),
   now: z.number().int().positive().optional(),
+  jpyCustomers: z.number().int().min(0).max(100_000).default(0),
 })
 
 const levelSchema = z.enum(['none', 'read', 'write'])

@@ -97,6 +97,33 @@ describe('generator', () => {
     expect(sorted.map((e) => e.id)).toEqual(events.map((e) => e.id))
   })
 
+  it('adds yen customers from their own random stream without changing any other object', () => {
+    const plain = generate(300, 7)
+    const withYen = new Account('acct_test', 'Test', () => NOW)
+    generateAccount(withYen, { customers: 300, seed: 7, now: NOW, jpyCustomers: 6 })
+    for (const c of plain.customers.all.items) expect(buildCustomer(withYen.customers.get(c.id) as typeof c)).toEqual(buildCustomer(c))
+    for (const s of plain.subscriptions.all.items) {
+      expect(buildSubscription(withYen, withYen.subscriptions.get(s.id) as typeof s)).toEqual(buildSubscription(plain, s))
+    }
+    for (const i of plain.invoices.all.items) expect(buildInvoice(withYen, withYen.invoices.get(i.id) as typeof i)).toEqual(buildInvoice(plain, i))
+    for (const c of plain.charges.all.items) expect(withYen.charges.get(c.id)).toEqual(c)
+    for (const e of plain.events.all.items) expect(buildEvent(withYen, withYen.events.get(e.id) as typeof e)).toEqual(buildEvent(plain, e))
+    for (const p of plain.prices.all.items) expect(withYen.prices.get(p.id)?.obj).toEqual(p.obj)
+
+    const yen = withYen.customers.all.items.filter((c) => !plain.customers.get(c.id))
+    expect(yen).toHaveLength(6)
+    expect(yen.every((c) => c.currency === 'jpy')).toBe(true)
+    const yenInvoices = withYen.invoices.all.items.filter((i) => yen.some((c) => c.id === i.customer))
+    expect(yenInvoices.length).toBeGreaterThan(0)
+    for (const rec of yenInvoices) {
+      const invoice = buildInvoice(withYen, rec)
+      expect(invoice.currency).toBe('jpy')
+      // ¥3,000 a month is 3000 in minor units (yen has none), not 300000.
+      for (const line of invoice.lines.data) expect([0, 3000]).toContain(line.amount)
+      expect(Number.isInteger(invoice.total)).toBe(true)
+    }
+  })
+
   it('shows each subscription event as of its own time: item periods hold `created` and follow previous_attributes', () => {
     const subEvents = account.events.all.items.filter((e) => e.type.startsWith('customer.subscription.'))
     expect(subEvents.some((e) => e.previousAttributes?.items)).toBe(true)

@@ -15,7 +15,9 @@ import {
   scheduleCancel,
   setSubscriptionStatus,
 } from './billing'
+import type Stripe from 'stripe'
 import { type CatalogIds, createCatalog } from './catalog'
+import type { Wire } from './objects'
 import { Random } from './random'
 import type { CheckoutSessionRec, CustomerRec, EventRec, InvoiceRec, ObjectType, RecordState, SubscriptionRec } from './records'
 import type { Account } from './store'
@@ -53,6 +55,12 @@ const OUTCOMES: Record<Outcome, number> = {
 export interface GenerateOptions {
   customers: number
   seed: number
+  /**
+   * Extra customers billed in yen (a zero-decimal currency: ¥3,000 is `3000`), drawn from their
+   * own random stream after everything else, so the `customers` above are the same with or
+   * without them. Default 0.
+   */
+  jpyCustomers?: number
   /** End of the generated history (unix seconds); the account's clock starts here. */
   now: number
 }
@@ -179,6 +187,8 @@ export function generateAccount(account: Account, options: GenerateOptions): Gen
     }
   }
 
+  if (options.jpyCustomers) generateJpyCustomers(ctx, catalog, options.jpyCustomers, options.seed, anchor)
+
   account.customers.sortAll()
   account.subscriptions.sortAll()
   account.invoices.sortAll()
@@ -198,6 +208,62 @@ export function generateAccount(account: Account, options: GenerateOptions): Gen
       events: account.events.size,
     },
   }
+}
+
+/**
+ * Customers of a yen price, from an independent random stream (ids included): generated after
+ * the main history, they change none of its objects, only add their own.
+ */
+function generateJpyCustomers(main: BillingContext, catalog: CatalogIds, count: number, seed: number, anchor: number): void {
+  const rng = new Random((seed ^ 0x4a505921) >>> 0)
+  const ctx: BillingContext = { ...main, rng }
+  const { account } = ctx
+  const pro = account.prices.get(catalog.proMonthly)?.obj.product as string
+  const created = anchor - HISTORY - 60 * DAY
+  const id = rng.id('price')
+  account.prices.add({ id, created, seq: account.nextSeq(), obj: yenPrice(id, pro, created) })
+  // The JPY price in the slot of the euro one: a single-currency plan with no metered add-on.
+  const yenCatalog: CatalogIds = { ...catalog, proMonthlyEur: id }
+  const weights = { starterMonthly: 0, starterAnnual: 0, proMonthly: 0, proAnnual: 0, proWeekly: 0, proMonthlyEur: 1, teamSeats: 0, volumeTiered: 0, apiMetered: 0, forever20: 0, repeating50: 0 }
+  for (let n = 0; n < count; n++) {
+    const at = anchor - Math.floor(rng.next() * HISTORY) - 1
+    const first = rng.pick(FIRST)
+    const last = rng.pick(LAST)
+    const customer = createCustomer(ctx, at, {
+      email: `${first}.${last}.jp${n}@example.jp`,
+      name: `${capitalize(first)} ${capitalize(last)}`,
+      address: { line1: `${rng.int(1, 9)}-${rng.int(1, 30)} Marunouchi`, city: 'Tokyo', state: null, postal_code: '100-0005', country: 'JP' },
+    })
+    attachCard(ctx, customer, at + 30)
+    const outcome: Outcome = rng.weighted({ active: 70, canceled: 20, past_due: 10 })
+    simulateSubscription(ctx, customer, Math.min(at + 60 + rng.int(0, 3 * DAY), anchor - 120), outcome, true, yenCatalog, weights, anchor)
+  }
+}
+
+function yenPrice(id: string, product: string, created: number): Stripe.Price {
+  const price: Wire<Stripe.Price> = {
+    id,
+    object: 'price',
+    active: true,
+    billing_scheme: 'per_unit',
+    created,
+    currency: 'jpy',
+    custom_unit_amount: null,
+    livemode: false,
+    lookup_key: 'proMonthlyJpy',
+    metadata: {},
+    nickname: 'Pro monthly (JPY)',
+    product,
+    recurring: { interval: 'month', interval_count: 1, meter: null, trial_period_days: null, usage_type: 'licensed' },
+    tax_behavior: 'unspecified',
+    tiers_mode: null,
+    transform_quantity: null,
+    type: 'recurring',
+    // Zero-decimal: ¥3,000 is 3000, not 300000.
+    unit_amount: 3000,
+    unit_amount_decimal: '3000',
+  }
+  return price as unknown as Stripe.Price
 }
 
 function simulateSubscription(

@@ -699,6 +699,24 @@ describe('webhooks and lifecycle', () => {
     }
   })
 
+  it('the control API adds yen customers on request, zero-decimal amounts through the SDK', async () => {
+    const res = await fetch(`${sb.controlUrl}/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customers: 10, seed: 5, jpyCustomers: 3 }),
+    })
+    const { secretKey } = (await res.json()) as { secretKey: string }
+    const stripe = client(secretKey)
+    const customers = await stripe.customers.list({ limit: 100 })
+    expect(customers.data).toHaveLength(13)
+    expect(customers.data.filter((c) => c.currency === 'jpy')).toHaveLength(3)
+    const yen = (await stripe.prices.list({ lookup_keys: ['proMonthlyJpy'] })).data[0] as Stripe.Price
+    expect(yen).toMatchObject({ currency: 'jpy', unit_amount: 3000 })
+    const invoices = (await stripe.invoices.list({ limit: 100 })).data.filter((i) => i.currency === 'jpy')
+    expect(invoices.length).toBeGreaterThan(0)
+    expect(invoices.flatMap((i) => i.lines.data.map((l) => l.amount)).every((a) => a === 0 || a === 3000)).toBe(true)
+  })
+
   it('the control API creates accounts and keys over HTTP', async () => {
     const res = await fetch(`${sb.controlUrl}/accounts`, {
       method: 'POST',

@@ -17,6 +17,8 @@ export interface CreateAccountOptions {
   name?: string
   /** End of generated history, unix seconds. Default: now, floored to the UTC day. */
   now?: number
+  /** Extra customers billed in yen (zero-decimal), added without changing the others. Default 0. */
+  jpyCustomers?: number
 }
 
 export interface AccountKeys {
@@ -73,7 +75,7 @@ export class Sandbox {
     const startedAt = Math.floor(Date.now() / 1000)
     const wall = options.now === undefined ? undefined : () => now + (Math.floor(Date.now() / 1000) - startedAt)
     const account = new Account(accountId, name, wall)
-    generateAccount(account, { customers, seed, now })
+    generateAccount(account, { customers, seed, now, jpyCustomers: options.jpyCustomers ?? 0 })
     const rng = new Random((seed ^ 0x7a11) >>> 0)
     const dispatcher = new WebhookDispatcher(account, rng, this.delivery)
     const runtime: AccountRuntime = {
