@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { F2_PERMISSIONS, type RunningSandbox, startSandbox } from '@/sandbox/index'
 import { priceEvents } from '../sync/apply-event/catalog'
 import { createStripeClient } from './client'
+import { computeMrrBreakdown } from '../sync/mrr'
+import { fetchCustomerBundle } from './fetch-customer-bundle'
 import { fetchListPage } from './list-pages'
 
 // What one backfill page costs and brings, counted by the sandbox per key: prices with their
@@ -59,5 +61,26 @@ describe('discounts', () => {
     const page = await fetchListPage(clientFor(key), 'subscriptions', {})
     expect((page.data as unknown as Sub[]).flatMap((s) => s.discounts).every((d) => typeof d === 'string')).toBe(true)
     await expect(fetchListPage(clientFor(key), 'subscriptions', {}, { canReadCoupons: true })).rejects.toMatchObject({ statusCode: 403 })
+  })
+})
+
+describe('one customer read straight from Stripe (the mapping preview)', () => {
+  test('a tiered item comes with its tiers, so the preview counts it in MRR', async () => {
+    const stripe = clientFor(sandbox.control.createKey(F2_PERMISSIONS))
+    const tieredPrice = (await fetchListPage(stripe, 'prices', {})).data.find((p) => (p as unknown as Price).billing_scheme === 'tiered') as unknown as Price
+    const admin = clientFor(sandbox.secretKey)
+    // A paying customer (one with a card, so the first invoice succeeds) takes the tiered price.
+    const payer = (await admin.subscriptions.list({ status: 'active', limit: 1 })).data[0]!.customer as string
+    const subscription = await admin.subscriptions.create({ customer: payer, items: [{ price: tieredPrice.id, quantity: 12 }] })
+    expect(subscription.status).toBe('active')
+    const item = (await stripe.subscriptions.retrieve(subscription.id)).items.data[0]!
+    expect(item.price.tiers, 'Stripe sends tiers only when asked').toBeUndefined()
+
+    const bundle = await fetchCustomerBundle(stripe, payer)
+    expect((bundle?.prices as Record<string, Price> | undefined)?.[item.price.id]?.tiers?.length).toBeGreaterThan(0)
+    const breakdown = computeMrrBreakdown(bundle!, { now: new Date() })
+    const row = breakdown.items.find((r) => r.priceId === item.price.id)
+    expect(row?.excludedReason ?? null).toBeNull()
+    expect(row?.grossMonthly).toBeGreaterThan(0)
   })
 })
