@@ -3,6 +3,7 @@
 // TEST_DATABASE_URL set (CI: postgresql://postgres@127.0.0.1:5432/postgres): a new database on
 // that server. Unset: an in-memory PGlite served from the Vitest main process.
 // Tests reach it through `import { testDb } from '@/test/db'`, or process.env.DATABASE_URL.
+import { randomBytes } from 'node:crypto'
 import type { TestProject } from 'vitest/node'
 import { runPrisma } from '../scripts/lib/prisma-cli.mjs'
 import { redactUrl } from '../scripts/lib/pg-url.mjs'
@@ -35,6 +36,9 @@ export default async function setup(project: TestProject) {
   // Test workers start after global setup and inherit this, so code reading DATABASE_URL at
   // import time (lib/db.ts) also gets the test database.
   process.env.DATABASE_URL = db.url
+  // The rest of what lib/env.ts requires of a running app, so services that read it (email
+  // alerts from a health check) behave in tests as they do in the app.
+  process.env.AUTH_SECRET ??= randomBytes(32).toString('base64')
   project.provide('databaseUrl', db.url)
   project.provide('databaseKind', db.kind)
 
