@@ -3,6 +3,16 @@
 // Database: BENCH_DATABASE_URL, or a fresh database created (and kept, for EXPLAIN afterwards;
 // --drop removes it) on postgresql://postgres@127.0.0.1:5432/postgres.
 // Prints progress and EXPLAIN plans to stderr, and as its last stdout line one JSON object.
+//
+// Recorded 2026-12-06 at 1M contacts (PostgreSQL 15, 2 shared cores), built-ins reading every
+// subscription (migration segment_subscription_facts): every count is an Index Only Scan on a
+// partial index whose predicate is exactly the compiled rule's —
+//   syncing 64 ms (parallel, stripe_linked_idx, 950k) · customers 74 / slipping customers 76 ms
+//   (parallel, paying_idx, 450k; last_activity_at filtered inside the index) · active subscribers
+//   48 ms · current trials 9 / slipping trials 10 ms (trialing_idx) · churned 7 ms (churned_idx,
+//   153k) · expired trials 5 ms (expired_trials_idx, range on earliest_trial_end) · past due 2.5 ms
+//   · new customers 6.5 ms. Contact re-evaluation across 11 segments 4.6 ms; custom 3-condition
+//   preview 192 ms; diff 386 ms + recompute 1.0 s for 16k changes; a day's sweep 1.2 s.
 
 import { parseArgs } from 'node:util'
 import { createDb, type Db } from '../lib/db'
