@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { buildAttributeCatalog } from './attributes'
-import { checkRule, compileRule, RuleError, SqlParams, timeEdgesOf } from './compile'
+import { checkRule, compileRule, couldAffect, dependenciesOf, RuleError, SqlParams, timeEdgesOf } from './compile'
 import { type Condition, RULE_VERSION, type Rule, type RuleNode } from './rule-schema'
 
 // The compiler's SQL for every operator and nesting shape, with a fixed `now`. Values are
@@ -189,4 +189,32 @@ test('time edges: relative dates and event windows, not absolute dates', () => {
     { kind: 'event', source: 'billing', name: 'charge.failed', operator: 'did_not', count: 1, days: 7 },
   )
   expect(timeEdgesOf(r, catalog).map((e) => (e.kind === 'event' ? `event:${e.name}:${e.days}` : `${e.attribute.name}:${e.operator}:${e.days}`))).toEqual(['last_activity_at:more_than_days_ago:15', 'event:charge.failed:7'])
+})
+
+describe('which changes could affect a rule (selective re-evaluation, F19)', () => {
+  const deps = (...conditions: RuleNode[]) => dependenciesOf(rule(...conditions), catalog)
+  const status: Condition = { kind: 'subscription_status', operator: 'any_in', statuses: ['past_due'] }
+  const mrr: Condition = { kind: 'attribute', attribute: 'stripe_mrr', type: 'money', operator: 'gt', value: 100 }
+  const plan: Condition = { kind: 'attribute', attribute: 'plan', type: 'string', operator: 'equals', value: 'pro' }
+  const active: Condition = { kind: 'attribute', attribute: 'last_activity_at', type: 'date', operator: 'more_than_days_ago', days: 15 }
+  const failed: Condition = { kind: 'event', source: 'billing', name: 'invoice.payment_failed', operator: 'did', count: 1, days: 30 }
+  const exported: Condition = { kind: 'event', source: 'activity', name: 'Exported', operator: 'did_not', count: 1, days: 7 }
+  const email: Condition = { kind: 'attribute', attribute: 'email', type: 'string', operator: 'contains', value: '@acme' }
+  test.each([
+    ['status ← Stripe data', [status], { stripe: true }, true],
+    ['status ← activity', [status], { attributes: ['last_activity_at'], activity: ['Exported'] }, false],
+    ['Stripe money attribute ← Stripe data', [mrr], { stripe: true }, true],
+    ['custom attribute ← that key', [plan], { attributes: ['plan'] }, true],
+    ['custom attribute ← another key', [plan], { attributes: ['seats'] }, false],
+    ['custom attribute ← Stripe data', [plan], { stripe: true }, false],
+    ['last activity ← track', [active], { attributes: ['last_activity_at'], activity: ['Signed in'] }, true],
+    ['billing event ← that type', [failed], { stripe: true, billing: ['invoice.payment_failed'] }, true],
+    ['billing event ← another type, no Stripe attribute read', [failed], { billing: ['charge.succeeded'] }, false],
+    ['"did not" activity ← that name', [exported], { activity: ['Exported'] }, true],
+    ['email (written by the sync and by identify) ← Stripe data', [email], { stripe: true }, true],
+    ['email ← identify', [email], { attributes: ['email', 'name'] }, true],
+    ['an OR of unrelated and related', [{ kind: 'group', combinator: 'or', conditions: [plan, failed] } as RuleNode], { billing: ['invoice.payment_failed'] }, true],
+  ] as const)('%s', (_, conditions, changes, expected) => {
+    expect(couldAffect(deps(...(conditions as readonly RuleNode[])), changes)).toBe(expected)
+  })
 })
