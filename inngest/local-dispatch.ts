@@ -219,6 +219,7 @@ function startRun({
 function startFailureHandler({ target, event, outcome, logger }: { target: InngestFunction.Any; event: EventPayload; outcome: LocalRunOutcome & { status: 'failed' }; logger: LocalDispatchLogger }) {
   const onFailure = (target.opts as { onFailure?: unknown }).onFailure
   if (typeof onFailure !== 'function' || event.name === 'inngest/function.failed') return
+  // biome-ignore lint/complexity/useLiteralKeys: `client` is not public in the SDK's types.
   const client = target['client'] as { createFunction: (opts: unknown, handler: unknown) => InngestFunction.Any }
   const handler = client.createFunction({ id: `${target.id()}-failure`, triggers: [{ event: 'inngest/function.failed' }] }, onFailure)
   const failed = {

@@ -1,5 +1,4 @@
 import type { Db } from '../db'
-import { backfillObjectTypes } from '../stripe/list-pages'
 import { getSyncProgress } from '../sync/backfill/get-sync-progress'
 import { healthFactsSelect, readHealthFacts } from './facts'
 import { computeSyncHealth } from './state'
@@ -56,11 +55,6 @@ async function readMirrorCounts(db: Db, connectionId: string) {
 }
 
 /** Contacts linked to at least one customer of the connection: customers sharing an email share a contact, so this counts contacts, not links. */
-async function readContactsInSync(db: Db, connectionId: string): Promise<number> {
-  const [row] = await db.$queryRawUnsafe<{ n: bigint }[]>('select count(distinct contact_id) as n from contact_stripe_links where connection_id = $1', connectionId)
-  return Number(row?.n ?? 0)
-}
-
 /** Failed event processing grouped by cause: what a person reads, and what Retry acts on. */
 async function readEventErrors(db: Db, connectionId: string) {
   const rows = await db.$queryRawUnsafe<{ error: string | null; type: string; count: bigint; first_seen: Date; last_seen: Date; event_id: string; object_id: string | null }[]>(
@@ -87,41 +81,6 @@ async function readEventErrors(db: Db, connectionId: string) {
   }))
 }
 
-/**
- * The newest import (backfill or re-sync) as the progress page describes it (getSyncProgress):
- * per-type progress when it is the newest run of any kind, which it is while it runs unless a
- * gap repair started since; otherwise its totals, summed from its streams.
- */
-async function readLastImport(db: Db, connectionId: string, now: Date) {
-  const run = await db.syncRun.findFirst({ where: { connectionId, kind: { in: ['backfill', 'resync'] } }, orderBy: { startedAt: 'desc' }, include: { streams: true } })
-  if (!run) return null
-  const progress = await getSyncProgress(db, { connectionId, now })
-  if (progress.latest?.id === run.id) return progress.latest
-  // The object types' streams, as getSyncProgress counts them.
-  const streams = run.streams.filter((s) => (backfillObjectTypes as readonly string[]).includes(s.objectType))
-  const sum = (k: 'fetched' | 'written' | 'failed' | 'requests' | 'throttled') => streams.reduce((n, s) => n + s[k], 0)
-  const end = run.state === 'running' ? now : (run.finishedAt ?? now)
-  const seconds = Math.max(0.001, (end.getTime() - run.startedAt.getTime()) / 1000)
-  return {
-    id: run.id,
-    kind: run.kind,
-    state: run.state,
-    isUpdatingContacts: run.state === 'running' && run.finishedAt !== null,
-    error: run.error,
-    startedAt: run.startedAt.toISOString(),
-    finishedAt: run.state === 'running' ? null : (run.finishedAt?.toISOString() ?? null),
-    seconds: Math.round(seconds * 10) / 10,
-    fetched: sum('fetched'),
-    written: sum('written'),
-    failed: sum('failed'),
-    requests: sum('requests'),
-    throttled: sum('throttled'),
-    objectsPerSecond: Math.round(sum('fetched') / seconds),
-    etaSeconds: null,
-    types: null,
-  }
-}
-
 export async function getSyncHealth(db: Db, args: { connectionId: string; now: Date }) {
   const { connectionId, now } = args
   const connection = await db.stripeConnection.findUniqueOrThrow({
@@ -129,11 +88,11 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
     select: { ...healthFactsSelect, keyCheckedAt: true, healthState: true, healthChangedAt: true, workspace: { select: { healthThresholds: true } } },
   })
   const thresholds = readHealthThresholds(connection.workspace.healthThresholds)
-  const [facts, chart, objects, contactsInSync, errors, gapRuns, retries, streamErrors, lastImport] = await Promise.all([
+  const [facts, chart, objects, progress, errors, gapRuns, retries, streamErrors] = await Promise.all([
     readHealthFacts(db, { connection, now }),
     readEventChart(db, connectionId, now),
     readMirrorCounts(db, connectionId),
-    readContactsInSync(db, connectionId),
+    getSyncProgress(db, { connectionId, now }),
     readEventErrors(db, connectionId),
     db.syncRun.findMany({ where: { connectionId, kind: 'gap_repair' }, orderBy: { startedAt: 'desc' }, take: 8, include: { streams: true } }),
     db.stripeEvent.aggregate({ where: { connectionId, receivedAt: { gt: new Date(now.getTime() - 24 * HOUR_MS) }, attempts: { gt: 1 } }, _sum: { attempts: true }, _count: true }),
@@ -143,8 +102,8 @@ export async function getSyncHealth(db: Db, args: { connectionId: string; now: D
       take: 10,
       select: { objectType: true, error: true, startedAt: true, updatedAt: true, run: { select: { kind: true } } },
     }),
-    readLastImport(db, connectionId, now),
   ])
+  const { contactsInSync, latest: lastImport } = progress
   const health = computeSyncHealth(facts, thresholds, now)
   return {
     health,

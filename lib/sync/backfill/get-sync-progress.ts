@@ -96,7 +96,9 @@ export async function getSyncProgress(db: Db, args: { connectionId: string; now:
     where: { id: args.connectionId },
     select: { id: true, status: true, accountId: true, accountName: true, mode: true, apiBase: true, requestRate: true },
   })
-  const runs = await db.syncRun.findMany({ where: { connectionId: args.connectionId }, orderBy: { startedAt: 'desc' }, take: 6, include: { streams: true } })
+  // Imports only: gap repairs (every 15 minutes) have no object streams and would push the
+  // import out of view; the health page lists them on their own.
+  const runs = await db.syncRun.findMany({ where: { connectionId: args.connectionId, kind: { in: ['backfill', 'resync'] } }, orderBy: { startedAt: 'desc' }, take: 6, include: { streams: true } })
   // Contacts, not customers: customers sharing an email share one contact (F9).
   const [linked] = await db.$queryRawUnsafe<{ n: number }[]>('SELECT count(DISTINCT contact_id)::int AS n FROM contact_stripe_links WHERE connection_id = $1', args.connectionId)
   const contactsInSync = linked?.n ?? 0
