@@ -45,5 +45,10 @@ export async function createSandboxAccount(baseUrl: string, args: { name: string
 export async function apiBaseForKey(key: string, base: string | null = sandboxUrl()): Promise<string | null> {
   if (!base || !/^(rk|sk)_test_/.test(key.trim())) return null
   const res = await fetch(new URL('/v1/account', base), { headers: { authorization: `Bearer ${key.trim()}` } }).catch(() => null)
-  return res && res.status !== 401 ? base : null
+  if (!res) return null
+  if (res.status !== 401) return base
+  // A key the sandbox issued and then revoked is still its key: the wizard should say "revoked",
+  // not send it to Stripe. Only a key it never issued (api_key_invalid) goes to Stripe.
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null
+  return body?.error?.code === 'api_key_expired' ? base : null
 }
