@@ -48,7 +48,7 @@ export async function signUp(
   }
 }
 
-export const workspaceNameSchema = z.string().trim().min(1, 'Name your workspace.').max(100, 'Use at most 100 characters.')
+export const workspaceNameSchema = z.string({ error: 'Name your workspace.' }).trim().min(1, 'Name your workspace.').max(100, 'Use at most 100 characters.')
 
 /**
  * A workspace of their own for a person who belongs to none: someone arriving through OAuth
