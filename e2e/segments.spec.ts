@@ -3,7 +3,7 @@ import pg from 'pg'
 import Stripe from 'stripe'
 import { embeddedDbPort, embeddedDbUrl } from '../scripts/lib/embedded-defaults.mjs'
 import { newPerson, signUp } from './support/people'
-import { connectSandboxAccount, createSandboxKey, sandboxPort, waitForImport } from './support/sandbox'
+import { connectSandboxAccount, createSandboxKey, sandboxPort, sandboxUrl, waitForImport } from './support/sandbox'
 
 // Segments in the browser (F17–F19): connect the Stripe sandbox, wait for the import, see the
 // ten built-ins, each one the sandbox's own customers should populate with members; build
@@ -103,8 +103,21 @@ test('built-ins after connecting the sandbox; build, save and edit "MRR > 100 an
   expect(shown['Syncing with Stripe']).toBe(await countOf(person.workspace, 'c.is_stripe_linked'))
   await page.screenshot({ path: 'test-results/screens/segments-list.png', fullPage: true })
 
-  // Build "MRR > 100 and status past_due".
-  const target = await countOf(person.workspace, "c.mrr > 10000 AND c.subscription_status = 'past_due'")
+  // Build "MRR > 100 and status past_due". The demo account is random: when it has no such
+  // customer, one is made the way Stripe would — a paying customer's card declines at Stripe —
+  // and the webhook brings it in.
+  const highMrrPastDue = "c.mrr > 10000 AND c.subscription_status = 'past_due'"
+  if ((await countOf(person.workspace, highMrrPastDue)) === 0) {
+    const [payer] = await sql<{ subscription: string }>(
+      "SELECT c.attributes->>'stripe_subscription_id' AS subscription FROM contacts c JOIN workspaces w ON w.id = c.workspace_id WHERE w.name = $1 AND c.mrr > 20000 AND c.subscription_status = 'active' AND c.active_subscription_count = 1 ORDER BY c.mrr DESC LIMIT 1",
+      [person.workspace],
+    )
+    expect(payer?.subscription, 'the sandbox has a customer paying more than 200 a month').toMatch(/^sub_/)
+    const failed = await fetch(`${sandboxUrl}/_sandbox/accounts/${connection.accountId}/subscriptions/${payer!.subscription}/fail-payment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(failed.ok).toBe(true)
+    await expect.poll(() => countOf(person.workspace, highMrrPastDue), { timeout: 30_000 }).toBeGreaterThan(0)
+  }
+  const target = await countOf(person.workspace, highMrrPastDue)
   expect(target, 'the sandbox has past-due customers paying more than 100 a month').toBeGreaterThan(0)
   await page.getByRole('link', { name: 'New segment' }).click()
   await page.getByLabel('Segment name').fill('High-MRR past due')
