@@ -12,6 +12,8 @@ if (mode !== 'dev' && mode !== 'start') {
 }
 
 const port = process.env.PORT || '3000'
+// Companion services decide by it (the Stripe sandbox runs under `dev` unless asked for).
+process.env.CHURNLESS_RUN_MODE = mode
 const nextCli = createRequire(import.meta.url).resolve('next/dist/bin/next')
 // A larger young generation: bursts of webhooks allocate many short-lived objects, and with the
 // default semi-space they were promoted into old-generation collections that paused every

@@ -36,10 +36,13 @@ describe('the launcher and sandboxUrl together', () => {
 
   it('npm run dev on the embedded defaults offers the sandbox', () => {
     expect(sandboxUrl(appEnv(embedded, 'development'))).toBe(URL_)
+    expect(sandboxUrl(appEnv({ ...embedded, CHURNLESS_RUN_MODE: 'dev' }, 'development'))).toBe(URL_)
   })
 
-  it('npm start on the embedded defaults does not, without an explicit opt-in', () => {
-    expect(sandboxUrl(appEnv(embedded, 'production'))).toBeNull()
+  it('npm start on the embedded defaults neither starts nor offers it, without an explicit opt-in', () => {
+    expect(sandboxWanted({ ...embedded, CHURNLESS_RUN_MODE: 'start' })).toBe(false)
+    expect(sandboxUrl(appEnv({ ...embedded, CHURNLESS_RUN_MODE: 'start' }, 'production'))).toBeNull()
+    expect(sandboxUrl(appEnv({ ...embedded, CHURNLESS_RUN_MODE: 'start', STRIPE_SANDBOX: '1' }, 'production'))).toBe(URL_)
   })
 
   it('STRIPE_SANDBOX=1 offers it in a production build (the e2e suite), with or without the embedded database', () => {

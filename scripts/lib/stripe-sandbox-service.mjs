@@ -14,16 +14,21 @@ const DEFAULT_PORT = 12111
 // build must not offer it to people who did not ask for it.
 // - STRIPE_SANDBOX=1: started anywhere and offered, production builds included (the e2e suite runs
 //   a production build this way); the app gets STRIPE_SANDBOX_ENABLED=1.
-// - otherwise, on the embedded database: started, and offered by development builds only
-//   (`npm run dev`); a production build (`npm start`) hides it (lib/stripe/sandbox-link.ts).
+// - otherwise, on the embedded database: started and offered by `npm run dev` only; `npm start`
+//   neither starts nor offers it (lib/stripe/sandbox-link.ts hides it in production builds).
 // - STRIPE_SANDBOX=0, or STRIPE_SANDBOX_URL already set (a sandbox you run yourself): not started.
 
-/** On with the embedded database unless STRIPE_SANDBOX=0; anywhere with STRIPE_SANDBOX=1; never when STRIPE_SANDBOX_URL points at one already. */
-/** @param {Record<string, string | undefined>} env */
+/**
+ * On with the embedded database under `npm run dev` unless STRIPE_SANDBOX=0; anywhere with
+ * STRIPE_SANDBOX=1; never when STRIPE_SANDBOX_URL points at one already. `npm start` (a
+ * production build, CHURNLESS_RUN_MODE=start) would not offer an unrequested sandbox, so it does
+ * not start one either.
+ * @param {Record<string, string | undefined>} env
+ */
 export function sandboxWanted(env) {
   if (env.STRIPE_SANDBOX_URL) return false
   if (env.STRIPE_SANDBOX === '1') return true
-  return env.STRIPE_SANDBOX !== '0' && env.CHURNLESS_EMBEDDED_DB === '1'
+  return env.STRIPE_SANDBOX !== '0' && env.CHURNLESS_EMBEDDED_DB === '1' && env.CHURNLESS_RUN_MODE !== 'start'
 }
 
 /**
