@@ -5,18 +5,9 @@ import { useState } from 'react'
 import { Alert, Badge, Button, Card, Stat } from '@/components/ui'
 import { ApiError, apiFetch } from '@/lib/api-client'
 import type { SyncProgress, TypeProgress } from '@/lib/sync/backfill/get-sync-progress'
+import { formatCount, formatDuration } from '@/lib/format'
 
 const syncKey = (connectionId: string) => ['stripe-connection-sync', connectionId] as const
-
-const number = new Intl.NumberFormat('en-US')
-const fmt = (n: number) => number.format(n)
-
-function duration(seconds: number) {
-  if (seconds < 60) return `${Math.round(seconds)} s`
-  const m = Math.floor(seconds / 60)
-  if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`
-  return `${Math.floor(m / 60)} h ${m % 60} min`
-}
 
 // Created ranges are Stripe `created` bounds: shown as UTC dates, the same on server and browser.
 const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' })
@@ -51,11 +42,11 @@ export function SyncProgressPanel({ connectionId, initial }: { connectionId: str
   return (
     <div className="space-y-6">
       <div className="grid gap-4 sm:grid-cols-3">
-        <Stat label="Contacts in sync" value={fmt(data.contactsInSync)} hint="Contacts linked to a customer of this Stripe account." testId="contacts-in-sync" />
-        <Stat label="Objects imported" value={run ? fmt(run.written) : '—'} hint={run ? `${fmt(run.requests)} Stripe requests · ${fmt(run.throttled)} rate-limited (429)` : 'No import yet.'} />
+        <Stat label="Contacts in sync" value={formatCount(data.contactsInSync)} hint="Contacts linked to a customer of this Stripe account." testId="contacts-in-sync" />
+        <Stat label="Objects imported" value={run ? formatCount(run.written) : '—'} hint={run ? `${formatCount(run.requests)} Stripe requests · ${formatCount(run.throttled)} rate-limited (429)` : 'No import yet.'} />
         <Stat
           label="Request budget"
-          value={`${fmt(data.requestBudget.ratePerSecond)} req/s`}
+          value={`${formatCount(data.requestBudget.ratePerSecond)} req/s`}
           hint={
             data.requestBudget.sharedWith > 0
               ? `Shared with ${data.requestBudget.sharedWith} other connection${data.requestBudget.sharedWith === 1 ? '' : 's'} of this Stripe account; the lowest rate applies.`
@@ -77,8 +68,8 @@ export function SyncProgressPanel({ connectionId, initial }: { connectionId: str
               {!run
                 ? 'Nothing imported yet. Start an import to bring in every customer, subscription and payment.'
                 : isRunning
-                  ? `${fmt(run.objectsPerSecond)} objects/s${run.etaSeconds !== null ? ` · about ${duration(run.etaSeconds)} left` : ''} · started ${new Date(run.startedAt).toLocaleTimeString()}`
-                  : `${fmt(run.written)} objects in ${duration(run.seconds)} (${fmt(run.objectsPerSecond)}/s) · finished ${run.finishedAt ? new Date(run.finishedAt).toLocaleString() : ''}`}
+                  ? `${formatCount(run.objectsPerSecond)} objects/s${run.etaSeconds !== null ? ` · about ${formatDuration(run.etaSeconds)} left` : ''} · started ${new Date(run.startedAt).toLocaleTimeString()}`
+                  : `${formatCount(run.written)} objects in ${formatDuration(run.seconds)} (${formatCount(run.objectsPerSecond)}/s) · finished ${run.finishedAt ? new Date(run.finishedAt).toLocaleString() : ''}`}
             </p>
           </div>
           <Button onClick={() => resync.mutate()} disabled={isRunning || resync.isPending || data.connection.status === 'needs_reauth'}>
@@ -131,7 +122,7 @@ export function SyncProgressPanel({ connectionId, initial }: { connectionId: str
                   <Badge tone={stateTone[r.state]}>{stateLabel[r.state]}</Badge> <span className="ml-2 text-slate-700">{new Date(r.startedAt).toLocaleString()}</span>
                 </span>
                 <span className="text-slate-600">
-                  {fmt(r.written)} objects · {duration(r.seconds)} · {fmt(r.requests)} requests · {fmt(r.throttled)} 429s{r.failed ? ` · ${fmt(r.failed)} failed` : ''}
+                  {formatCount(r.written)} objects · {formatDuration(r.seconds)} · {formatCount(r.requests)} requests · {formatCount(r.throttled)} 429s{r.failed ? ` · ${formatCount(r.failed)} failed` : ''}
                 </span>
               </li>
             ))}
@@ -146,7 +137,7 @@ function TypeRow({ t }: { t: TypeProgress }) {
   const percent = Math.round(t.fraction * 100)
   const barTone = t.state === 'failed' ? 'bg-red-500' : t.state === 'succeeded' ? 'bg-emerald-500' : 'bg-brand-600'
   // "count / total" only when a total is known: exact once done, an estimate (~) before.
-  const count = t.state === 'succeeded' || t.state === 'failed' ? `${fmt(t.fetched)} / ${fmt(t.fetched)}` : t.expected ? `${fmt(t.fetched)} / ~${fmt(t.expected)}` : `${fmt(t.fetched)} fetched`
+  const count = t.state === 'succeeded' || t.state === 'failed' ? `${formatCount(t.fetched)} / ${formatCount(t.fetched)}` : t.expected ? `${formatCount(t.fetched)} / ~${formatCount(t.expected)}` : `${formatCount(t.fetched)} fetched`
   const took = t.startedAt && t.finishedAt ? (new Date(t.finishedAt).getTime() - new Date(t.startedAt).getTime()) / 1000 : null
   const shown = t.currentRanges.slice(0, 2)
   return (
@@ -180,17 +171,17 @@ function TypeRow({ t }: { t: TypeProgress }) {
             </span>
           ) : null}
           {t.ranges.done}/{t.ranges.total} ranges
-          {took !== null ? ` · took ${duration(took)}` : ''}
+          {took !== null ? ` · took ${formatDuration(took)}` : ''}
         </p>
       </td>
       <td className="py-2.5 pr-3 text-right tabular-nums">
-        {t.objectsPerSecond !== null ? `${fmt(t.objectsPerSecond)}/s` : '—'}
-        {t.etaSeconds !== null ? <div className="text-xs text-slate-500">~{duration(t.etaSeconds)} left</div> : null}
+        {t.objectsPerSecond !== null ? `${formatCount(t.objectsPerSecond)}/s` : '—'}
+        {t.etaSeconds !== null ? <div className="text-xs text-slate-500">~{formatDuration(t.etaSeconds)} left</div> : null}
       </td>
-      <td className="py-2.5 pr-3 text-right tabular-nums">{fmt(t.written)}</td>
-      <td className={`py-2.5 pr-3 text-right tabular-nums ${t.failed ? 'text-red-700' : ''}`}>{fmt(t.failed)}</td>
-      <td className="py-2.5 pr-3 text-right tabular-nums">{fmt(t.requests)}</td>
-      <td className="py-2.5 text-right tabular-nums">{fmt(t.throttled)}</td>
+      <td className="py-2.5 pr-3 text-right tabular-nums">{formatCount(t.written)}</td>
+      <td className={`py-2.5 pr-3 text-right tabular-nums ${t.failed ? 'text-red-700' : ''}`}>{formatCount(t.failed)}</td>
+      <td className="py-2.5 pr-3 text-right tabular-nums">{formatCount(t.requests)}</td>
+      <td className="py-2.5 text-right tabular-nums">{formatCount(t.throttled)}</td>
     </tr>
   )
 }

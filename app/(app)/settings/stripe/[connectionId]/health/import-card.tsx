@@ -1,20 +1,11 @@
 import Link from 'next/link'
 import { Badge, Card } from '@/components/ui'
 import type { SyncHealthView } from '@/lib/health/get-sync-health'
+import { formatCount, formatDuration } from '@/lib/format'
 
 // The import part of the health page (F21 "backfill progress or last run totals"): per-type bars
 // while an import runs, its totals and duration once it has finished. The full table is on the
 // connection's progress page.
-
-const number = new Intl.NumberFormat('en-US')
-const fmt = (n: number) => number.format(n)
-
-function duration(seconds: number) {
-  if (seconds < 60) return `${Math.round(seconds)} s`
-  const m = Math.floor(seconds / 60)
-  if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`
-  return `${Math.floor(m / 60)} h ${m % 60} min`
-}
 
 const stateBadge = {
   pending: { label: 'Waiting', tone: 'neutral' },
@@ -47,8 +38,8 @@ export function ImportCard({ run, progressHref }: { run: SyncHealthView['lastImp
           </h2>
           <p className="mt-1 text-sm text-slate-600" data-testid="import-summary">
             {isRunning
-              ? `${fmt(run.fetched)} objects so far · ${fmt(run.objectsPerSecond)}/s${run.etaSeconds !== null ? ` · about ${duration(run.etaSeconds)} left` : ''} · started ${new Date(run.startedAt).toLocaleTimeString()}`
-              : `${fmt(run.written)} objects in ${duration(run.seconds)} · ${fmt(run.requests)} Stripe requests · ${fmt(run.throttled)} answered 429${run.failed ? ` · ${fmt(run.failed)} failed` : ''}${run.finishedAt ? ` · finished ${new Date(run.finishedAt).toLocaleString()}` : ''}`}
+              ? `${formatCount(run.fetched)} objects so far · ${formatCount(run.objectsPerSecond)}/s${run.etaSeconds !== null ? ` · about ${formatDuration(run.etaSeconds)} left` : ''} · started ${new Date(run.startedAt).toLocaleTimeString()}`
+              : `${formatCount(run.written)} objects in ${formatDuration(run.seconds)} · ${formatCount(run.requests)} Stripe requests · ${formatCount(run.throttled)} answered 429${run.failed ? ` · ${formatCount(run.failed)} failed` : ''}${run.finishedAt ? ` · finished ${new Date(run.finishedAt).toLocaleString()}` : ''}`}
           </p>
           {run.state === 'failed' && run.error ? <p className="mt-1 text-sm text-red-700">{run.error}</p> : null}
         </div>
@@ -64,7 +55,7 @@ export function ImportCard({ run, progressHref }: { run: SyncHealthView['lastImp
               <li key={t.type} data-testid={`import-type-${t.type}`}>
                 <div className="flex justify-between text-xs text-slate-600">
                   <span className="font-medium text-slate-800">{t.label}</span>
-                  <span className="tabular-nums">{t.state === 'succeeded' ? `${fmt(t.fetched)} · done` : t.expected ? `${fmt(t.fetched)} of ~${fmt(t.expected)}` : fmt(t.fetched)}</span>
+                  <span className="tabular-nums">{t.state === 'succeeded' ? `${formatCount(t.fetched)} · done` : t.expected ? `${formatCount(t.fetched)} of ~${formatCount(t.expected)}` : formatCount(t.fetched)}</span>
                 </div>
                 <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label={`${t.label} import progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
                   <div className={`h-full rounded-full ${t.state === 'failed' ? 'bg-red-500' : t.state === 'succeeded' ? 'bg-emerald-500' : 'bg-brand-600'}`} style={{ width: `${percent}%` }} />
