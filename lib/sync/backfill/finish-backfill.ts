@@ -1,3 +1,4 @@
+import type { Db } from '../../db'
 import { type ContactsPage, recomputeConnectionContacts } from '../remap-contacts'
 import { type BackfillDeps, nowOf } from './deps'
 import { objectLabels } from './failure-messages'
@@ -15,7 +16,21 @@ export async function recomputeBackfillContacts(
   args: { runId: string; afterCustomerId: string | null; batchSize?: number; maxBatches?: number },
 ): Promise<ContactsPage> {
   const run = await deps.db.syncRun.findUniqueOrThrow({ where: { id: args.runId }, select: { connectionId: true } })
+  if (args.afterCustomerId === null) await analyzeMirror(deps.db)
   return recomputeConnectionContacts(deps.db, { ...args, connectionId: run.connectionId, now: nowOf(deps), recompute: deps.recomputeContacts })
+}
+
+// The tables the contact pass reads by (connection, customer). Right after a bulk load their
+// planner statistics describe the empty tables of before the run (autovacuum analyzes them a
+// minute or more later, or never where it is off), so the planner reads every charge of the
+// connection for each batch of 500 customers instead of using the (connection, customer) index:
+// measured at 10k customers, 66 ms vs 14 ms per batch. One ANALYZE per run (a sample of 30,000
+// rows per table, ≈ 0.3 s at 100k charges) fixes the plans for the whole pass.
+const mirrorTablesReadByContacts = ['stripe_customers', 'stripe_subscriptions', 'stripe_charges', 'stripe_prices', 'stripe_products']
+
+async function analyzeMirror(db: Db) {
+  // A role that does not own a table gets a warning, not an error: the pass runs on either way.
+  await db.$executeRawUnsafe(`analyze ${mirrorTablesReadByContacts.join(', ')}`)
 }
 
 /**
