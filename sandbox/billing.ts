@@ -333,6 +333,21 @@ export function setSubscriptionStatus(
   updateDelinquency(ctx, sub.customer, at)
 }
 
+/**
+ * An incomplete subscription whose first invoice was never paid expires (Stripe: after 23 hours):
+ * the open invoice is voided, then the subscription becomes incomplete_expired.
+ */
+export function expireIncompleteSubscription(ctx: BillingContext, sub: SubscriptionRec, openInvoice: InvoiceRec | undefined, at: number): void {
+  if (openInvoice) {
+    openInvoice.status = 'void'
+    openInvoice.voidedAt = at
+    openInvoice.nextPaymentAttempt = null
+    ctx.emit('invoice.voided', 'invoice', openInvoice.id, at)
+  }
+  sub.endedAt = at
+  setSubscriptionStatus(ctx, sub, 'incomplete_expired', at)
+}
+
 function updateDelinquency(ctx: BillingContext, customerId: string, at: number): void {
   const customer = ctx.account.customers.get(customerId)
   if (!customer || customer.deleted) return

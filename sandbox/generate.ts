@@ -8,6 +8,7 @@ import {
   convertTrial,
   createCustomer,
   createSubscription,
+  expireIncompleteSubscription,
   finalizeInvoice,
   attemptPayment,
   refundCharge,
@@ -340,15 +341,7 @@ function simulateSubscription(
     if (outcome === 'incomplete') return sub
     if (outcome === 'incomplete_expired') {
       const expiredAt = start + 23 * 3600
-      if (expiredAt <= anchor) {
-        const invoice = account.invoices.get(sub.latestInvoice as string) as InvoiceRec
-        invoice.status = 'void'
-        invoice.voidedAt = expiredAt
-        invoice.nextPaymentAttempt = null
-        ctx.emit('invoice.voided', 'invoice', invoice.id, expiredAt)
-        sub.endedAt = expiredAt
-        setSubscriptionStatus(ctx, sub, 'incomplete_expired', expiredAt)
-      }
+      if (expiredAt <= anchor) expireIncompleteSubscription(ctx, sub, account.invoices.get(sub.latestInvoice as string) as InvoiceRec, expiredAt)
       return sub
     }
     const cancelAt = outcome === 'canceled' ? start + Math.floor(rng.next() * (anchor - start)) : null

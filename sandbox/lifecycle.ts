@@ -8,6 +8,7 @@ import {
   convertTrial,
   createCustomer,
   createSubscription,
+  expireIncompleteSubscription,
   finalizeInvoice,
   refundCharge,
   renewSubscription,
@@ -115,17 +116,7 @@ function nextStep(rt: AccountRuntime, sub: SubscriptionRec): Step | null {
     const expiresAt = sub.created + 23 * 3600
     return {
       at: expiresAt,
-      run: () => {
-        const invoice = latestOpenInvoice(rt, sub)
-        if (invoice) {
-          invoice.status = 'void'
-          invoice.voidedAt = expiresAt
-          invoice.nextPaymentAttempt = null
-          ctx.emit('invoice.voided', 'invoice', invoice.id, expiresAt)
-        }
-        sub.endedAt = expiresAt
-        setSubscriptionStatus(ctx, sub, 'incomplete_expired', expiresAt)
-      },
+      run: () => expireIncompleteSubscription(ctx, sub, latestOpenInvoice(rt, sub), expiresAt),
     }
   }
   let retry: Step | null = null
