@@ -9,7 +9,7 @@ import {
 } from './customer-bundle'
 import type { FieldKey } from './fields'
 import { computeMrr } from './mrr'
-import { pickPrimarySubscription } from './primary-subscription'
+import { pickPrimarySubscription, statusRank } from './primary-subscription'
 
 // The value of every F7 field for one Stripe customer, derived from the bundle alone so that a
 // re-map or a corrected formula recomputes contacts without calling Stripe.
@@ -166,9 +166,6 @@ function cardExpiresAt(month: number | null, year: number | null): string | null
   return new Date(Date.UTC(year, month, 1)).toISOString()
 }
 
-/** Statuses in F8's priority order: the order subscription facts keep, so equal sets compare equal. */
-const statusOrder = ['active', 'past_due', 'trialing', 'unpaid', 'incomplete', 'paused', 'canceled', 'incomplete_expired']
-
 /**
  * Facts over ALL of a customer's subscriptions and payments, for segment rules that the single
  * "the" subscription (F8) cannot answer (SPEC F18): "and none active/trialing/past_due", "had a
@@ -213,10 +210,7 @@ export function combineSubscriptionFacts(list: readonly SubscriptionFacts[]): Su
   }
 }
 
+/** Distinct statuses in F8's priority order (unknown ones last, sorted), so equal sets compare equal. */
 function sortStatuses(statuses: readonly string[]): string[] {
-  const rank = (s: string) => {
-    const i = statusOrder.indexOf(s)
-    return i === -1 ? statusOrder.length : i
-  }
-  return [...new Set(statuses)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+  return [...new Set(statuses)].sort((a, b) => statusRank(a) - statusRank(b) || (a < b ? -1 : a > b ? 1 : 0))
 }

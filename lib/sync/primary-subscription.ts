@@ -19,7 +19,8 @@ export const primarySubscriptionRule =
   'and among those the most recently created; if two were created in the same second, the one with the smaller subscription id. ' +
   'Subscription counts and MRR add up all subscriptions.'
 
-function statusRank(status: string): number {
+/** A status's place in F8's priority (0 = best); statuses Stripe adds later come after all of these. */
+export function statusRank(status: string): number {
   const i = (subscriptionStatusPriority as readonly string[]).indexOf(status)
   return i === -1 ? subscriptionStatusPriority.length : i
 }
