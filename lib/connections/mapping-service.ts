@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '../errors'
-import { forgetAttributeCatalog } from '../segments/catalog-service'
-import { inferJsonType } from '../segments/attributes'
+import { forgetAttributeCatalog, readCustomAttributeTypes } from '../segments/catalog-service'
 import { fetchCustomerBundle } from '../stripe/fetch-customer-bundle'
 import { deriveAttributes } from '../sync/attributes'
 import { type AttributeType, fieldCatalog } from '../sync/fields'
@@ -34,17 +33,8 @@ function storedMappingOf(json: unknown): { mapping: Mapping; notice: string | nu
 async function existingAttributes(deps: ConnectionDeps, workspaceId: string, exceptConnectionId: string) {
   const others = await deps.db.stripeConnection.findMany({ where: { workspaceId, id: { not: exceptConnectionId }, mapping: { not: undefined } }, select: { mapping: true } })
   const types: Record<string, AttributeType> = {}
-  // Same discovery as the segment picker's catalog (lib/segments/catalog-service.ts): a sample
-  // of contacts that have custom attributes, through its partial index.
-  const custom = await deps.db.$queryRawUnsafe<{ key: string; type: string; sample: string | null }[]>(
-    `SELECT k.key, jsonb_typeof(k.value) AS type, min(k.value #>> '{}') AS sample
-       FROM (SELECT custom_attributes FROM contacts WHERE workspace_id = $1 AND custom_attributes <> '{}'::jsonb LIMIT 5000) s,
-            jsonb_each(s.custom_attributes) k
-      WHERE jsonb_typeof(k.value) IN ('string', 'number', 'boolean')
-      GROUP BY 1, 2 ORDER BY 1`,
-    workspaceId,
-  )
-  for (const row of custom) types[row.key] ??= inferJsonType(row.type, row.sample)
+  // The same discovery as the segment picker's catalog.
+  for (const { key, type } of await readCustomAttributeTypes(deps.db, workspaceId)) types[key] = type
   const catalogTypes = new Map(fieldCatalog.map((f) => [f.key as string, f.type]))
   for (const { mapping } of others) {
     if (!mapping) continue

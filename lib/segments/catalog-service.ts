@@ -19,6 +19,17 @@ export async function loadAttributeCatalog({ db, workspaceId, fresh = false }: {
     const parsed = parseStoredMapping(c.mapping)
     return parsed.ok ? [parsed.mapping] : []
   })
+  const catalog = buildAttributeCatalog({ mappings, customKeys: await readCustomAttributeTypes(db, workspaceId) })
+  cache.set(workspaceId, { at: Date.now(), catalog })
+  return catalog
+}
+
+/**
+ * The custom attributes (set by people or the activity API) found on a sample of the workspace's
+ * contacts, through the partial index over contacts that have any; one type per key, the first
+ * in key order when values disagree.
+ */
+export async function readCustomAttributeTypes(db: Db | Tx, workspaceId: string): Promise<{ key: string; type: AttributeType }[]> {
   const rows = await db.$queryRawUnsafe<{ key: string; type: string; sample: string | null }[]>(
     `SELECT k.key, jsonb_typeof(k.value) AS type, min(k.value #>> '{}') AS sample
        FROM (SELECT custom_attributes FROM contacts WHERE workspace_id = $1 AND custom_attributes <> '{}'::jsonb LIMIT 5000) s,
@@ -27,11 +38,9 @@ export async function loadAttributeCatalog({ db, workspaceId, fresh = false }: {
       GROUP BY 1, 2 ORDER BY 1`,
     workspaceId,
   )
-  const customKeys: { key: string; type: AttributeType }[] = []
-  for (const row of rows) if (!customKeys.some((k) => k.key === row.key)) customKeys.push({ key: row.key, type: inferJsonType(row.type, row.sample) })
-  const catalog = buildAttributeCatalog({ mappings, customKeys })
-  cache.set(workspaceId, { at: Date.now(), catalog })
-  return catalog
+  const keys: { key: string; type: AttributeType }[] = []
+  for (const row of rows) if (!keys.some((k) => k.key === row.key)) keys.push({ key: row.key, type: inferJsonType(row.type, row.sample) })
+  return keys
 }
 
 /** Forget a workspace's cached catalog (after a mapping change, or in tests). */
