@@ -7,10 +7,10 @@ import type Stripe from 'stripe'
 // discounts are rare — are retrieved once per distinct id; a coupon's amount, percentage and
 // duration never change after creation, so one copy serves every discount that uses it.
 
-type Json = Record<string, unknown>
+export type Json = Record<string, unknown>
 export type DiscountSlot = { get: () => unknown; set: (value: unknown) => void }
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
+export const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** The coupon of a discount: `source.coupon` (current API versions) or `coupon` (before 2025). */
 export function couponRefOf(discount: Json): unknown {

@@ -8,6 +8,7 @@ import { type MirrorObject, type MirrorRow, type MirrorWrite, readMirror, writeM
 import { computeMrr } from '../mrr'
 import { recomputeContacts } from '../recompute-contacts'
 import { recordRejectedKey } from '../../health/probe-key'
+import { canReadCoupons } from '../../stripe/permissions'
 import { type ConnectionBudget, ensureConnectionBudget, type RequestStats, requestWithBudget, StripeRequestError } from '../../stripe/request-budget'
 import { completeSubscriptionItems } from '../../stripe/subscription-items'
 import { normalizeEmail } from '../../email'
@@ -44,7 +45,7 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
   const { db } = deps
   const stored = await db.stripeEvent.findUnique({ where: { connectionId_id: { connectionId: args.connectionId, id: args.eventId } } })
   if (!stored) throw new Error(`Stripe event ${args.eventId} is not stored for connection ${args.connectionId}`)
-  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, keySealed: true, apiBase: true, status: true, mode: true } })
+  const connection = await db.stripeConnection.findUniqueOrThrow({ where: { id: args.connectionId }, select: { workspaceId: true, keySealed: true, apiBase: true, status: true, mode: true, permissions: true } })
   const empty = { workspaceId: connection.workspaceId, contactIds: [], billingEvents: [], refetched: null }
   if (stored.status === 'processed' || stored.status === 'ignored') return { status: 'skipped', ...empty }
   if (connection.status === 'paused') return { status: 'held', ...empty }
@@ -100,12 +101,11 @@ export async function applyStripeEvent(deps: ApplyDeps, args: { connectionId: st
       }
       // A subscription embeds only its first 10 items; MRR needs the rest.
       if (handler.mirror === 'subscription' && !deleted && (current.items as { has_more?: boolean } | undefined)?.has_more) {
-        stripe ??= deps.stripeFor(connection)
-        await completeSubscriptionItems(stripe, current)
+        await completeSubscriptionItems(client(), current)
       }
       // Events carry discount ids; keep the expanded discounts MRR needs (expand-discounts.ts).
       if ((handler.mirror === 'subscription' || handler.mirror === 'customer') && !deleted) {
-        current = await expandEventDiscounts({ db, connectionId: args.connectionId, stripe: () => (stripe ??= deps.stripeFor(connection)) }, { type: handler.mirror, object: current, previous: previous?.data })
+        current = await expandEventDiscounts({ stripe: client, canReadCoupons: canReadCoupons(connection) }, { type: handler.mirror, object: current, previous: previous?.data })
       }
       await writeMirror(db, { connectionId: args.connectionId, type: handler.mirror, writes: [{ object: current, dataAsOf: asOf, deleted, livemode: envelope.livemode }] })
     }

@@ -1,7 +1,5 @@
 import type Stripe from 'stripe'
-import type { Db } from '../../db'
-import { couponRefOf, discountSlots, expandDiscountCoupons, withCoupon } from '../../stripe/discount-coupons'
-import { canReadCoupons } from '../../stripe/permissions'
+import { couponRefOf, discountSlots, expandDiscountCoupons, isObject, type Json, withCoupon } from '../../stripe/discount-coupons'
 import type { MirrorObject } from '../mirror-write'
 
 // Webhooks carry a subscription's discounts as ids and a discount's coupon as an id
@@ -19,10 +17,7 @@ import type { MirrorObject } from '../mirror-write'
 
 export type DiscountOwner = 'subscription' | 'customer'
 
-type Json = Record<string, unknown>
 type Discount = Json & { id?: unknown; source?: { coupon?: unknown } | null; coupon?: unknown }
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** The backfill's list expansions without the `data.` prefix (lib/stripe/list-pages.ts). */
 export const retrieveExpansions: Record<DiscountOwner, string[]> = {
@@ -77,14 +72,13 @@ export function fillDiscounts(object: MirrorObject, known: ReturnType<typeof kno
   return { object: out, unresolved }
 }
 
-export type ExpandDeps = { db: Db; connectionId: string; stripe: () => Stripe }
+/** `canReadCoupons`: the connection's key has the optional Coupons read (lib/stripe/permissions.ts). */
+export type ExpandDeps = { stripe: () => Stripe; canReadCoupons: boolean }
 
 /** The object to mirror, with its discounts expanded as far as the mirror and (if allowed) Stripe can. */
 export async function expandEventDiscounts(deps: ExpandDeps, args: { type: DiscountOwner; object: MirrorObject; previous: unknown }): Promise<MirrorObject> {
   const fromMirror = fillDiscounts(args.object, knownDiscounts([args.previous]))
-  if (fromMirror.unresolved === 0) return fromMirror.object
-  const connection = await deps.db.stripeConnection.findUnique({ where: { id: deps.connectionId }, select: { permissions: true } })
-  if (!connection || !canReadCoupons(connection)) return fromMirror.object
+  if (fromMirror.unresolved === 0 || !deps.canReadCoupons) return fromMirror.object
   let fetched: unknown
   try {
     const expand = retrieveExpansions[args.type]
