@@ -117,6 +117,9 @@ export function assertNotFuture(items: readonly { timestamp?: string }[], now: D
   }
 }
 
+/** What an identify may change on a contact, as segment rules name it (contact/updated `changed.attributes`). */
+export const identifiedAttributes = (input: Pick<Identify, 'attributes'>): string[] => ['email', 'name', 'external_id', ...Object.keys(input.attributes ?? {})]
+
 export async function identify(db: Db, args: { workspaceId: string; input: Identify }): Promise<IngestResult> {
   return db.$transaction(async (tx) => {
     const t = tx as unknown as Db

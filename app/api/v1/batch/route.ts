@@ -3,7 +3,7 @@ import { inngest } from '@/inngest/client'
 import { contactUpdated } from '@/inngest/events'
 import { contactUpdateBatches } from '@/lib/activity/announce'
 import { withApiKey } from '@/lib/activity/api-route'
-import { batchSchema, ingestBatch } from '@/lib/activity/ingest'
+import { batchSchema, identifiedAttributes, ingestBatch } from '@/lib/activity/ingest'
 import { db } from '@/lib/db'
 
 export const POST = withApiKey(() => ({ db: db() }), batchSchema, async ({ db, workspaceId, body, now }) => {
@@ -11,7 +11,7 @@ export const POST = withApiKey(() => ({ db: db() }), batchSchema, async ({ db, w
   const changed = (type: 'identify' | 'track') => results.filter((r) => r.type === type && !r.duplicate).map((r) => r.contactId)
   // What changed, for segments to skip rules that read none of it (left out past 200 names: every segment).
   const upTo200 = (names: string[]) => (new Set(names).size <= 200 ? [...new Set(names)] : undefined)
-  const identified = upTo200(body.batch.flatMap((i) => (i.type === 'identify' ? ['email', 'name', 'external_id', ...Object.keys(i.attributes ?? {})] : [])))
+  const identified = upTo200(body.batch.flatMap((i) => (i.type === 'identify' ? identifiedAttributes(i) : [])))
   const tracked = upTo200(body.batch.flatMap((i) => (i.type === 'track' ? [i.event] : [])))
   const events = [
     ...contactUpdateBatches(changed('identify')).map((contactIds) => contactUpdated.create({ workspaceId, contactIds, cause: 'api:identify', ...(identified && { changed: { attributes: identified } }) })),

@@ -2,14 +2,13 @@
 import { inngest } from '@/inngest/client'
 import { contactUpdated } from '@/inngest/events'
 import { withApiKey } from '@/lib/activity/api-route'
-import { identify, identifySchema } from '@/lib/activity/ingest'
+import { identifiedAttributes, identify, identifySchema } from '@/lib/activity/ingest'
 import { db } from '@/lib/db'
 
 export const POST = withApiKey(() => ({ db: db() }), identifySchema, async ({ db, workspaceId, body }) => {
   const result = await identify(db, { workspaceId, input: body })
   // A replayed messageId changed nothing: nothing to announce.
   if (result.duplicate) return { ok: true, contactId: result.contactId, duplicate: true }
-  const attributes = ['email', 'name', 'external_id', ...Object.keys(body.attributes ?? {})]
-  await inngest.send(contactUpdated.create({ workspaceId, contactIds: [result.contactId], cause: 'api:identify', changed: { attributes } }))
+  await inngest.send(contactUpdated.create({ workspaceId, contactIds: [result.contactId], cause: 'api:identify', changed: { attributes: identifiedAttributes(body) } }))
   return { ok: true, contactId: result.contactId, duplicate: false }
 })
