@@ -3,6 +3,7 @@ import { recomputeSegmentChunk } from '@/lib/segments/membership'
 import { inngest } from '../client'
 import { segmentRecomputeRequested } from '../events'
 import { segmentChangeEvents } from './segment-change-events'
+import { intSetting } from '@/lib/env'
 
 // A rule was saved → recompute its members range by range (keyset on contact id), progress in
 // segments.recompute_progress. A run does a few ranges then hands the cursor to the next run,
@@ -11,8 +12,8 @@ import { segmentChangeEvents } from './segment-change-events'
 // holds up to 20,000 changes, too many for a step's output.
 const RANGES_PER_RUN = 10
 /** Tests set smaller ranges and runs to exercise chaining (read per run, not at import). */
-const rangesPerRun = () => Number(process.env.CHURNLESS_RECOMPUTE_RANGES_PER_RUN) || RANGES_PER_RUN
-const chunkSize = () => Number(process.env.CHURNLESS_RECOMPUTE_CHUNK) || undefined
+const rangesPerRun = () => intSetting('CHURNLESS_RECOMPUTE_RANGES_PER_RUN', RANGES_PER_RUN)
+const chunkSize = () => (process.env.CHURNLESS_RECOMPUTE_CHUNK ? intSetting('CHURNLESS_RECOMPUTE_CHUNK', 0) : undefined)
 
 export const recomputeSegment = inngest.createFunction(
   { id: 'recompute-segment', retries: 3, triggers: [segmentRecomputeRequested], concurrency: { key: 'event.data.segmentId', limit: 1 } },

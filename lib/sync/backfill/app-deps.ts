@@ -1,4 +1,5 @@
 import { connectionDeps } from '../../connections/deps'
+import { intSetting } from '../../env'
 import type { BackfillDeps } from './deps'
 import { recomputeContacts } from '../recompute-contacts'
 
@@ -10,4 +11,4 @@ export const backfillDeps = (): BackfillDeps => ({ ...connectionDeps(), recomput
  * a few steps and well under a serverless time limit (25 pages ≈ 2–10 s at full budget).
  * CHURNLESS_BACKFILL_PAGES_PER_RUN overrides it (tests use a small value to exercise chaining).
  */
-export const pagesPerRun = () => Number(process.env.CHURNLESS_BACKFILL_PAGES_PER_RUN) || 25
+export const pagesPerRun = () => intSetting('CHURNLESS_BACKFILL_PAGES_PER_RUN', 25)

@@ -74,21 +74,22 @@ export async function planBackfillRun(deps: BackfillDeps, args: { runId: string 
     const stripe = stripeForConnection(deps, connection)
     const { key, ratePerSecond } = await ensureConnectionBudget(db, { connectionId: connection.id, ...(deps.ratePerSecond !== undefined && { ratePerSecond: deps.ratePerSecond }) })
     const budget = { db, ratePerSecond, key }
+    const options = listOptionsOf(connection)
     try {
       // The lower-bound probes (sequential by nature) run beside the other types' first pages.
       // They and the customers' first page count as the customers stream's requests.
       const probeStats: RequestStats = { requests: 0, throttled: 0 }
       const others = missing.filter((t) => t !== 'customers')
       const probing: Promise<LowerBound> = missing.includes('customers')
-        ? findLowerBound(stripe, (fn) => requestWithBudget(budget, budget.key, probeStats, fn), nowOf(deps), probeStats, listOptionsOf(connection))
+        ? findLowerBound(stripe, (fn) => requestWithBudget(budget, budget.key, probeStats, fn), nowOf(deps), probeStats, options)
         : Promise.resolve({ lowerBound: EARLIEST_CREATED })
-      const [probe, firstPages] = await Promise.all([probing, Promise.all(others.map((type) => prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type, options: listOptionsOf(connection) })))])
+      const [probe, firstPages] = await Promise.all([probing, Promise.all(others.map((type) => prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type, options })))])
       for (const [i, type] of others.entries()) {
         const first = firstPages[i] as FirstPage
         await planType(deps, { runId: run.id, connectionId: connection.id, type, lowerBound: probe.lowerBound, first })
       }
       if (missing.includes('customers')) {
-        const first: FirstPage = probe.firstPage ? { ...probe.firstPage, stats: probeStats } : await prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type: 'customers', options: listOptionsOf(connection) })
+        const first: FirstPage = probe.firstPage ? { ...probe.firstPage, stats: probeStats } : await prefetchFirstPage(deps, { connectionId: connection.id, budget, stripe, type: 'customers', options })
         await planType(deps, { runId: run.id, connectionId: connection.id, type: 'customers', lowerBound: probe.lowerBound, first })
       }
     } catch (error) {
