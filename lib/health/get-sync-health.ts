@@ -54,7 +54,6 @@ async function readMirrorCounts(db: Db, connectionId: string) {
   return mirrorTables.map(([label]) => ({ label, count: counts.get(label) ?? 0 }))
 }
 
-/** Contacts linked to at least one customer of the connection: customers sharing an email share a contact, so this counts contacts, not links. */
 /** Failed event processing grouped by cause: what a person reads, and what Retry acts on. */
 async function readEventErrors(db: Db, connectionId: string) {
   const rows = await db.$queryRawUnsafe<{ error: string | null; type: string; count: bigint; first_seen: Date; last_seen: Date; event_id: string; object_id: string | null }[]>(

@@ -141,7 +141,6 @@ export async function getSyncProgress(db: Db, args: { connectionId: string; now:
   return {
     connection: { id: connection.id, status: connection.status, accountId: connection.accountId, accountName: connection.accountName, mode: connection.mode, isSandbox: connection.apiBase !== null },
     contactsInSync,
-    ratePerSecond: budget?.ratePerSecond ?? null,
     /** The account's shared budget: the rate in force, this connection's setting, and its bounds. */
     requestBudget: {
       ratePerSecond: budget?.ratePerSecond ?? connection.requestRate ?? defaultRatePerSecond[connection.mode],
