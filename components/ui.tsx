@@ -91,6 +91,29 @@ export function Field({ label, name, error, hint, ...input }: ComponentProps<'in
   )
 }
 
+/** A key or secret to paste: monospace, no autocomplete or spellcheck (the wizard, key rotation, forwarded webhook secrets). */
+export function SecretField({ id, label, ...input }: Omit<ComponentProps<'input'>, 'className'> & { id: string; label: string }) {
+  return (
+    <>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <input id={id} autoComplete="off" spellCheck={false} className="mt-1.5 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm" {...input} />
+    </>
+  )
+}
+
+/** One object type's import bar (the connection's progress page and the health page): green when done, red when failed. */
+export function TypeProgressBar({ label, fraction, state, className = '' }: { label: string; fraction: number; state: string; className?: string }) {
+  const percent = Math.round(fraction * 100)
+  const tone = state === 'failed' ? 'bg-red-500' : state === 'succeeded' ? 'bg-emerald-500' : 'bg-brand-600'
+  return (
+    <div className={`overflow-hidden rounded-full bg-slate-100 ${className}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+      <div className={`h-full rounded-full transition-all duration-500 ${tone}`} style={{ width: `${percent}%` }} />
+    </div>
+  )
+}
+
 export function Alert({ tone = 'red', children }: { tone?: 'red' | 'amber' | 'green'; children: ReactNode }) {
   const styles = { red: 'border-red-200 bg-red-50 text-red-800', amber: 'border-amber-200 bg-amber-50 text-amber-900', green: 'border-emerald-200 bg-emerald-50 text-emerald-800' }
   return (

@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
-import { Alert, Button } from '@/components/ui'
+import { Alert, Button, SecretField } from '@/components/ui'
 import { apiFetch } from '@/lib/api-client'
 
 /**
@@ -48,18 +48,7 @@ export function ForwardedSecretForm({ connectionId, onSaved }: { connectionId: s
       }}
     >
       <div className="min-w-72 flex-1">
-        <label htmlFor={`forward-secret-${connectionId}`} className="block text-sm font-medium">
-          Signing secret printed by stripe listen
-        </label>
-        <input
-          id={`forward-secret-${connectionId}`}
-          value={secret}
-          onChange={(e) => setSecret(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="whsec_…"
-          className="mt-1.5 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
-        />
+        <SecretField id={`forward-secret-${connectionId}`} label="Signing secret printed by stripe listen" value={secret} onChange={(e) => setSecret(e.target.value)} placeholder="whsec_…" />
       </div>
       <Button type="submit" variant="secondary" disabled={save.isPending || !secret.trim()}>
         {save.isPending ? 'Saving…' : 'Save signing secret'}

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { Alert, Badge, Button, Card, Stat } from '@/components/ui'
+import { Alert, Badge, Button, Card, Stat, TypeProgressBar } from '@/components/ui'
 import { ApiError, apiFetch } from '@/lib/api-client'
 import type { SyncProgress, TypeProgress } from '@/lib/sync/backfill/get-sync-progress'
 import { formatCount, formatDuration } from '@/lib/format'
@@ -135,7 +135,6 @@ export function SyncProgressPanel({ connectionId, initial }: { connectionId: str
 
 function TypeRow({ t }: { t: TypeProgress }) {
   const percent = Math.round(t.fraction * 100)
-  const barTone = t.state === 'failed' ? 'bg-red-500' : t.state === 'succeeded' ? 'bg-emerald-500' : 'bg-brand-600'
   // "count / total" only when a total is known: exact once done, an estimate (~) before.
   const count = t.state === 'succeeded' || t.state === 'failed' ? `${formatCount(t.fetched)} / ${formatCount(t.fetched)}` : t.expected ? `${formatCount(t.fetched)} / ~${formatCount(t.expected)}` : `${formatCount(t.fetched)} fetched`
   const took = t.startedAt && t.finishedAt ? (new Date(t.finishedAt).getTime() - new Date(t.startedAt).getTime()) / 1000 : null
@@ -155,9 +154,7 @@ function TypeRow({ t }: { t: TypeProgress }) {
       </td>
       <td className="py-2.5 pr-3">
         <div className="flex items-center gap-2">
-          <div className="h-2 flex-1 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label={`${t.label} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-            <div className={`h-full rounded-full transition-all duration-500 ${barTone}`} style={{ width: `${percent}%` }} />
-          </div>
+          <TypeProgressBar className="h-2 flex-1" label={`${t.label} progress`} fraction={t.fraction} state={t.state} />
           <span className="w-12 text-right text-xs tabular-nums text-slate-600">{t.state === 'pending' && !t.expected ? '—' : `${percent}%`}</span>
         </div>
         <p className="mt-1 text-xs tabular-nums text-slate-600" data-testid="sync-type-count">

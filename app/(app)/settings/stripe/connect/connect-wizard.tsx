@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query'
 import { useRouter } from 'next/navigation'
 import { useState } from 'react'
 import { ModeBadge } from '@/components/mode-badge'
-import { Alert, Badge, Button, Card } from '@/components/ui'
+import { Alert, Badge, Button, Card, SecretField } from '@/components/ui'
 import { apiFetch } from '@/lib/api-client'
 import type { VerifyKeyResult } from '@/lib/connections/verify-key'
 import { WebhookWarning } from '../webhook-warning'
@@ -115,18 +115,13 @@ function KeyStep({
               verify.mutate({ key, connectionId: verified?.connectionId })
             }}
           >
-            <label htmlFor="stripe-key" className="block text-sm font-medium">
-              Restricted key
-            </label>
-            <input
+            <SecretField
               id="stripe-key"
+              label="Restricted key"
               value={key}
               onChange={(e) => setKey(e.target.value)}
-              autoComplete="off"
-              spellCheck={false}
               placeholder="rk_live_…"
               aria-describedby={error ? 'stripe-key-error' : undefined}
-              className="mt-1.5 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
             />
             <Button type="submit" className="mt-3" disabled={busy || !key.trim()}>
               {verify.isPending ? 'Checking each permission…' : 'Check key'}

@@ -1,5 +1,5 @@
 import Link from 'next/link'
-import { Badge, Card } from '@/components/ui'
+import { Badge, Card, TypeProgressBar } from '@/components/ui'
 import type { SyncHealthView } from '@/lib/health/get-sync-health'
 import { formatCount, formatDuration } from '@/lib/format'
 
@@ -47,19 +47,16 @@ export function ImportCard({ run, progressHref }: { run: SyncHealthView['lastImp
           Details
         </Link>
       </div>
-      {isRunning && run.types ? (
+      {isRunning ? (
         <ul className="mt-4 grid gap-x-6 gap-y-2 sm:grid-cols-2">
           {run.types.map((t) => {
-            const percent = Math.round(t.fraction * 100)
             return (
               <li key={t.type} data-testid={`import-type-${t.type}`}>
                 <div className="flex justify-between text-xs text-slate-600">
                   <span className="font-medium text-slate-800">{t.label}</span>
                   <span className="tabular-nums">{t.state === 'succeeded' ? `${formatCount(t.fetched)} · done` : t.expected ? `${formatCount(t.fetched)} of ~${formatCount(t.expected)}` : formatCount(t.fetched)}</span>
                 </div>
-                <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label={`${t.label} import progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-                  <div className={`h-full rounded-full ${t.state === 'failed' ? 'bg-red-500' : t.state === 'succeeded' ? 'bg-emerald-500' : 'bg-brand-600'}`} style={{ width: `${percent}%` }} />
-                </div>
+                <TypeProgressBar className="mt-1 h-1.5" label={`${t.label} import progress`} fraction={t.fraction} state={t.state} />
               </li>
             )
           })}
