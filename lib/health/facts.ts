@@ -1,6 +1,7 @@
 import type { Db } from '../db'
 import { endpointCheckSchema } from './check-endpoint'
 import type { EndpointFacts, HealthFacts } from './state'
+import { importRunKinds } from '../sync/backfill/run-kinds'
 
 // Reads what the sync recorded about one connection into the facts the health state is
 // computed from (lib/health/state.ts). Window queries stay on the (connection_id,
@@ -86,7 +87,7 @@ export async function readHealthFacts(db: Db, args: { connection: FactsConnectio
     readThrottled(db, connectionId, new Date(now.getTime() - HOUR_MS)),
     db.stripeEvent.count({ where: { connectionId, status: 'failed' } }),
     db.stripeEvent.count({ where: { connectionId, status: 'pending', receivedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } } }),
-    db.syncRun.findFirst({ where: { connectionId, kind: { in: ['backfill', 'resync'] } }, orderBy: { startedAt: 'desc' }, select: { state: true, error: true } }),
+    db.syncRun.findFirst({ where: { connectionId, kind: { in: importRunKinds } }, orderBy: { startedAt: 'desc' }, select: { state: true, error: true } }),
   ])
   return {
     status: connection.status,

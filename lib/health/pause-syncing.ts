@@ -2,6 +2,7 @@ import { getConnectionOrThrow } from '../connections/connection-deps'
 import type { Db } from '../db'
 import { AppError } from '../errors'
 import { redispatchStoredEvents, type StoredEventDispatch } from './redispatch-events'
+import { importRunKinds } from '../sync/backfill/run-kinds'
 
 // "Pause syncing" / "Resume syncing" (F21). While paused, webhooks are still verified, stored
 // and acknowledged, but not applied (applyStripeEvent leaves them pending), gap repair and
@@ -26,7 +27,7 @@ export async function resumeSyncing(
   if (updated.count === 0) return { status: connection.status, resumedEvents: 0 }
   const resumedEvents = await redispatchStoredEvents(deps, { connectionId: connection.id, where: { status: 'pending' }, reason: 'resume' })
   // An import interrupted by the pause continues from its cursors (start-backfill resumes it).
-  const unfinished = await deps.db.syncRun.count({ where: { connectionId: connection.id, kind: { in: ['backfill', 'resync'] }, state: 'running' } })
+  const unfinished = await deps.db.syncRun.count({ where: { connectionId: connection.id, kind: { in: importRunKinds }, state: 'running' } })
   if (unfinished > 0) await deps.requestBackfill(connection.id)
   return { status, resumedEvents, isImportResumed: unfinished > 0 }
 }

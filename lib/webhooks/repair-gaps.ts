@@ -2,6 +2,7 @@ import type Stripe from 'stripe'
 import type { Db } from '../db'
 import { type StoredEventDispatch, redispatchStoredEvents } from '../health/redispatch-events'
 import { customerKeyOf, isHandledType } from '../sync/apply-event/handlers'
+import { importRunKinds } from '../sync/backfill/run-kinds'
 
 // Gap repair (F14): Stripe delivers webhooks at least once — unless it gives up, an endpoint was
 // down for days, or a delivery was lost on the way. Its Events API keeps 30 days, so a
@@ -10,8 +11,8 @@ import { customerKeyOf, isHandledType } from '../sync/apply-event/handlers'
 //
 // Records live in sync_runs (kind gap_repair). A pass has one sync_stream of objectType 'event'
 // (fetched = events listed, written = events repaired, rangeStart/End = the window). The
-// checkpoint is the start of the last succeeded run that has such a stream — backfill runs
-// requested by gap repair share the kind but never count.
+// checkpoint is the start of the last succeeded pass. The re-imports a pass asks for are
+// imports (lib/sync/backfill/run-kinds.ts), never of this kind.
 //
 // A checkpoint older than 30 days (a connection down for weeks): the pass replays the 30 days
 // Stripe still holds and asks for a re-import of the older part, recorded as a second stream
@@ -49,9 +50,6 @@ export type GapRepairResult =
   | { kind: 'backfill_requested'; runId: string; checkpoint: string; since: string; listed: number; repaired: number; redispatched: number }
   | { kind: 'waiting_for_backfill'; runId: string; checkpoint: string; redispatched: number }
 
-/** A pass's own runs: those with an 'event' stream (backfill runs share the gap_repair kind). */
-const isPass = { streams: { some: { objectType: 'event' } } } as const
-
 export async function repairGaps(deps: GapRepairDeps, args: { connectionId: string }): Promise<GapRepairResult> {
   const { db } = deps
   const now = deps.now()
@@ -64,7 +62,7 @@ export async function repairGaps(deps: GapRepairDeps, args: { connectionId: stri
     return { kind: 'waiting_for_backfill', runId: outstanding.id, checkpoint: outstanding.checkpoint.toISOString(), redispatched }
   }
 
-  const last = await db.syncRun.findFirst({ where: { connectionId: args.connectionId, kind: 'gap_repair', state: 'succeeded', ...isPass }, orderBy: { startedAt: 'desc' }, select: { startedAt: true } })
+  const last = await db.syncRun.findFirst({ where: { connectionId: args.connectionId, kind: 'gap_repair', state: 'succeeded' }, orderBy: { startedAt: 'desc' }, select: { startedAt: true } })
   const checkpoint = last?.startedAt ?? liveSince
   const isBeyondRetention = now.getTime() - checkpoint.getTime() > EVENT_RETENTION_MS
 
@@ -137,7 +135,7 @@ async function settleRangeRepair(deps: GapRepairDeps, connectionId: string): Pro
   if (!waiting) return null
   const stream = waiting.streams[0]!
   const checkpoint = new Date((stream.rangeStart ?? 0) * 1000)
-  const imports = { connectionId, streams: { none: { objectType: { in: ['event', 'backfill_requested'] } } } }
+  const imports = { connectionId, kind: { in: importRunKinds } }
   const started = await db.syncRun.findFirst({ where: { ...imports, startedAt: { gte: waiting.startedAt } }, orderBy: { startedAt: 'desc' }, select: { id: true, state: true, error: true } })
   const at = deps.now()
   if (started?.state === 'succeeded') {

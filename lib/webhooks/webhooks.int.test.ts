@@ -447,7 +447,7 @@ describe('gap repair (F14) and history (F15)', () => {
     expect(waiting).toMatchObject({ kind: 'waiting_for_backfill', runId: first.runId })
     expect(requested).toHaveLength(2)
     // It runs, then fails: the pass's run fails with it, and the next pass asks again.
-    const failing = await db.syncRun.create({ data: { connectionId: c.connectionId, kind: 'gap_repair', state: 'running', startedAt: new Date(later.getTime() + 1000), streams: { create: { objectType: 'customers', state: 'running' } } } })
+    const failing = await db.syncRun.create({ data: { connectionId: c.connectionId, kind: 'resync', state: 'running', startedAt: new Date(later.getTime() + 1000), streams: { create: { objectType: 'customers', state: 'running' } } } })
     expect(await repairGaps(repairDeps(later), { connectionId: c.connectionId })).toMatchObject({ kind: 'waiting_for_backfill' })
     expect(requested).toHaveLength(2)
     await db.syncRun.update({ where: { id: failing.id }, data: { state: 'failed', error: 'Stripe refused the key' } })
@@ -458,7 +458,7 @@ describe('gap repair (F14) and history (F15)', () => {
     expect(await checkpointOf()).toBeNull()
 
     // The import succeeds: the checkpoint moves to the start of the pass that asked for it.
-    await db.syncRun.create({ data: { connectionId: c.connectionId, kind: 'gap_repair', state: 'succeeded', startedAt: new Date(later.getTime() + 3000), finishedAt: new Date(later.getTime() + 4000), streams: { create: { objectType: 'customers', state: 'succeeded' } } } })
+    await db.syncRun.create({ data: { connectionId: c.connectionId, kind: 'resync', state: 'succeeded', startedAt: new Date(later.getTime() + 3000), finishedAt: new Date(later.getTime() + 4000), streams: { create: { objectType: 'customers', state: 'succeeded' } } } })
     const after = await repairGaps(repairDeps(new Date(later.getTime() + 5000)), { connectionId: c.connectionId })
     expect(after.kind).toBe('repaired')
     expect((await checkpointOf())?.getTime()).toBeGreaterThanOrEqual(later.getTime() + 2000)

@@ -130,6 +130,19 @@ describe('backfill of a generated account', () => {
   })
 })
 
+test('a gap-repair pass in progress is not an import in progress: "Re-sync now" (which also asks for a pass) starts its import', async () => {
+  const { connectionId } = await connect(sandbox, sandbox.restrictedKey)
+  const pass = await db.syncRun.create({ data: { connectionId, kind: 'gap_repair', state: 'running', streams: { create: { objectType: 'event', state: 'running' } } } })
+  const started = await startBackfillRun(deps(), { connectionId, reason: 'resync' })
+  expect(started).toMatchObject({ isAlreadyRunning: false, isResumed: false })
+  expect(started.runId).not.toBe(pass.id)
+  expect(await db.syncRun.findUniqueOrThrow({ where: { id: started.runId } })).toMatchObject({ kind: 'resync', state: 'running' })
+  // What gap repair asks for past Stripe's 30 days is an import too, never a pass.
+  await db.syncRun.update({ where: { id: started.runId }, data: { state: 'succeeded' } })
+  const requested = await startBackfillRun(deps(), { connectionId, reason: 'gap_repair' })
+  expect(await db.syncRun.findUniqueOrThrow({ where: { id: requested.runId } })).toMatchObject({ kind: 'resync' })
+})
+
 test('one Stripe account connected in two workspaces: both imports draw on one budget of the account', async () => {
   const account = sandbox.createAccount({ customers: 200, seed: 15 })
   const a = await connect(account, account.control.createKey(F2_PERMISSIONS))

@@ -2,6 +2,7 @@ import type { Db } from '../../db'
 import { type BackfillObjectType, backfillObjectTypes } from '../../stripe/list-pages'
 import { budgetKeyOf, defaultRatePerSecond, stripeRateLimit } from '../../stripe/request-budget'
 import { objectLabels } from './failure-messages'
+import { importRunKinds } from './run-kinds'
 
 // What the connection page shows (F12 progress, the start of F21), read from sync_runs and
 // sync_streams so every mode (Inngest, in-process) shows the same thing.
@@ -98,7 +99,7 @@ export async function getSyncProgress(db: Db, args: { connectionId: string; now:
   })
   // Imports only: gap repairs (every 15 minutes) have no object streams and would push the
   // import out of view; the health page lists them on their own.
-  const runs = await db.syncRun.findMany({ where: { connectionId: args.connectionId, kind: { in: ['backfill', 'resync'] } }, orderBy: { startedAt: 'desc' }, take: 6, include: { streams: true } })
+  const runs = await db.syncRun.findMany({ where: { connectionId: args.connectionId, kind: { in: importRunKinds } }, orderBy: { startedAt: 'desc' }, take: 6, include: { streams: true } })
   // Contacts, not customers: customers sharing an email share one contact (F9).
   const [linked] = await db.$queryRawUnsafe<{ n: number }[]>('SELECT count(DISTINCT contact_id)::int AS n FROM contact_stripe_links WHERE connection_id = $1', args.connectionId)
   const contactsInSync = linked?.n ?? 0

@@ -1,4 +1,5 @@
 import type { Db } from '../../db'
+import { importRunKinds } from './run-kinds'
 
 /**
  * After a new key is saved: an import that stopped unfinished (a 401 stopped every stream with
@@ -16,7 +17,7 @@ export async function resumeImportAfterKeyRotation(
   // re-sync each restart an unfinished import on their own).
   if (!connection || connection.status === 'needs_reauth' || connection.status === 'paused' || connection.status === 'draft') return { isResumed: false }
   const latest = await deps.db.syncRun.findFirst({
-    where: { connectionId: args.connectionId, kind: { in: ['backfill', 'resync'] } },
+    where: { connectionId: args.connectionId, kind: { in: importRunKinds } },
     orderBy: { startedAt: 'desc' },
     select: { state: true, streams: { where: { state: { not: 'succeeded' } }, select: { id: true }, take: 1 } },
   })

@@ -9,13 +9,15 @@ import { revokedKeyMessage, streamFailureMessage } from './failure-messages'
 import { planRanges } from './plan-ranges'
 import { stopRunForRevokedKey } from './stop-run'
 import { writeMirrorBatch } from './write-batch'
+import { importRunKinds } from './run-kinds'
 
 // Starting a backfill: one sync run per connection at a time. A run left unfinished (a revoked
 // key, a missing permission, a crash) is resumed from its cursors instead of starting over.
 
 /** `resume`: syncing was resumed after a pause; an unfinished run continues at once. */
 export type BackfillReason = 'initial_import' | 'resync' | 'gap_repair' | 'resume'
-const kindOf = { initial_import: 'backfill', resync: 'resync', gap_repair: 'gap_repair', resume: 'resync' } as const
+// An import is an import whoever asked for it (run-kinds.ts).
+const kindOf = { initial_import: 'backfill', resync: 'resync', gap_repair: 'resync', resume: 'resync' } as const
 
 /** Stripe was founded in 2010: no object is older. The search for an account's start begins here. */
 const EARLIEST_CREATED = Date.UTC(2010, 0, 1) / 1000
@@ -34,7 +36,7 @@ export async function startBackfillRun(deps: BackfillDeps, args: { connectionId:
   return db.$transaction(async (tx) => {
     // Serialises starts per connection: two clicks on "Re-sync now" start one run.
     await tx.$queryRawUnsafe('SELECT id FROM stripe_connections WHERE id = $1 FOR UPDATE', connection.id)
-    const latest = await tx.syncRun.findFirst({ where: { connectionId: connection.id }, orderBy: { startedAt: 'desc' }, include: { streams: { select: { state: true, updatedAt: true } } } })
+    const latest = await tx.syncRun.findFirst({ where: { connectionId: connection.id, kind: { in: importRunKinds } }, orderBy: { startedAt: 'desc' }, include: { streams: { select: { state: true, updatedAt: true } } } })
     if (latest?.state === 'running' || latest?.state === 'pending') {
       // A run nobody has advanced for a while lost its worker (a process killed with the
       // in-process dispatch, which has no durability): resume it from its cursors.
